@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# AmpRelay top-level build. `make help` lists the targets.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+TOP := $(abspath .)
+B := $(TOP)/build
+AMPRELAY_CACHE ?= $(HOME)/.cache/amprelay
+export AMPRELAY_CACHE TOP B
+
+# Every build step first makes sure the Debian packages are there.
+SETUP := $(B)/.setup-ok
+$(SETUP): tools/setup.sh
+	@tools/setup.sh
+	@mkdir -p $(B) && touch $@
+
+.PHONY: all setup firmware host kernel modules guest dtb initramfs run test \
+	check-style clean distclean help
+
+setup:
+	@tools/setup.sh
+
+all: firmware host kernel modules guest dtb initramfs
+
+firmware: $(SETUP)
+	@$(MAKE) --no-print-directory -C firmware
+
+host: $(SETUP)
+	@$(MAKE) --no-print-directory -C qemu
+
+kernel: $(SETUP)
+	@$(MAKE) --no-print-directory -C kernel kernel
+
+modules: kernel
+	@$(MAKE) --no-print-directory -C kernel modules
+
+guest: $(SETUP)
+	@$(MAKE) --no-print-directory -C kernel guest
+
+dtb: host
+	@$(MAKE) --no-print-directory -C kernel dtb
+
+initramfs: firmware modules guest
+	@$(MAKE) --no-print-directory -C kernel initramfs
+
+# make run [CMD='guest shell command'] [RUN=dir]
+run: all
+	@$(B)/host/amprelayd run $(if $(RUN),--run-dir '$(RUN)') \
+		$(if $(CMD),--cmd '$(subst ','\'',$(CMD))')
+
+test: all
+	@tests/run-tests
+
+check-style: $(SETUP)
+	@$(MAKE) --no-print-directory -C kernel check-style
+
+clean:
+	rm -rf $(B)
+
+distclean: clean
+	rm -rf $(AMPRELAY_CACHE)/kernel-*
+
+help:
+	@echo "AmpRelay targets:"
+	@echo "  make run [CMD='...'] [RUN=dir]  start the lab; with CMD run it in the"
+	@echo "                                  guest, print its output, exit with its status"
+	@echo "  make test          host unit tests and QEMU scenarios (TAP, via prove)"
+	@echo "  make all           build everything that is stale (the default)"
+	@echo "  make setup         install missing Debian packages (tools/setup.sh)"
+	@echo "  make firmware      boot ROM, firmware and the bad test images"
+	@echo "  make host          amprelayd and the host tools"
+	@echo "  make kernel        Linux 6.12 Image (cached in \$$AMPRELAY_CACHE)"
+	@echo "  make modules       the sysctl and remoteproc drivers"
+	@echo "  make guest         the static guest tools (amprelay)"
+	@echo "  make dtb           QEMU's virt device tree plus our overlay"
+	@echo "  make initramfs     the guest root: busybox, modules, firmware, tools"
+	@echo "  make check-style   checkpatch.pl --strict on the kernel drivers"
+	@echo "  make clean         remove build/ (keeps the kernel cache)"
+	@echo "  make distclean     also drop the cached kernel builds"

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Builds the guest Linux Image and modules out of tree, cached in
+# $AMPRELAY_CACHE/kernel-<key>. The key covers everything that changes the
+# result (source package version, config fragment, compiler), so a cached
+# build is reused across `make clean` and rebuilt only when one changes.
+# Finally $B/kernel points at the build directory.
+set -euo pipefail
+
+TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+B=${B:-$TOP/build}
+AMPRELAY_CACHE=${AMPRELAY_CACHE:-$HOME/.cache/amprelay}
+
+SOURCE_PKG=linux-source-6.12
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+FRAGMENT=$TOP/kernel/config/amprelay.config
+CROSS=aarch64-linux-gnu-
+JOBS=2
+
+die() { echo "build-kernel: error: $*" >&2; exit 1; }
+
+[ -r "$TARBALL" ] || die "$TARBALL not found (run tools/setup.sh)"
+[ -r "$FRAGMENT" ] || die "config fragment $FRAGMENT not found"
+command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc not found (run tools/setup.sh)"
+pkg_version=$(dpkg-query -W -f='${Version}' "$SOURCE_PKG" 2>/dev/null) ||
+	die "package $SOURCE_PKG is not installed (run tools/setup.sh)"
+gcc_version=$("${CROSS}gcc" --version | head -n1)
+
+mkdir -p "$AMPRELAY_CACHE" "$B"
+
+# Unpack once per source package version; the lock stops two builds from
+# unpacking into the same place, the rename makes a half unpack invisible.
+src=$AMPRELAY_CACHE/src-$pkg_version
+exec 8>"$src.lock"
+flock 8
+if [ ! -e "$src/.amprelay-unpacked" ]; then
+	echo "build-kernel: unpacking $TARBALL into $src"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xJf "$TARBALL" -C "$src.tmp" --strip-components=1
+	touch "$src.tmp/.amprelay-unpacked"
+	mv "$src.tmp" "$src"
+fi
+flock -u 8
+
+key=$(printf '%s\n%s\n' "$pkg_version" "$gcc_version" |
+	cat - "$FRAGMENT" | sha256sum | cut -c1-12)
+out=$AMPRELAY_CACHE/kernel-$key
+done_stamp=$out/.amprelay-done
+
+kmake() {
+	make -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE="$CROSS" "$@"
+}
+
+# Every =y/=m line of the fragment must be in the final .config; Kconfig
+# silently drops options whose dependencies are not met.
+check_config() {
+	local missing="" line
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=y | CONFIG_*=m)
+			grep -qx -- "$line" "$out/.config" || missing="$missing ${line}"
+			;;
+		esac
+	done <"$FRAGMENT"
+	if [ -n "$missing" ]; then
+		echo "build-kernel: error: these fragment options did not survive olddefconfig:" >&2
+		for line in $missing; do
+			echo "  $line (now: $(grep -E "^(# )?${line%%=*}[= ]" "$out/.config" || echo 'not visible'))" >&2
+		done
+		exit 1
+	fi
+}
+
+exec 9>"$out.lock"
+flock 9
+if [ -e "$done_stamp" ]; then
+	echo "build-kernel: cached kernel-$key ($(basename "$src"))"
+else
+	echo "build-kernel: building kernel-$key from $SOURCE_PKG $pkg_version"
+	start=$(date +%s)
+	mkdir -p "$out"
+	kmake -s allnoconfig
+	(cd "$src" && ARCH=arm64 CROSS_COMPILE="$CROSS" \
+		scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$FRAGMENT")
+	kmake -s olddefconfig
+	check_config
+	kmake -j"$JOBS" Image modules
+	# modules_prepare: out-of-tree drivers; usr/gen_init_cpio: the initramfs.
+	kmake -j"$JOBS" modules_prepare usr/gen_init_cpio
+	[ -x "$out/usr/gen_init_cpio" ] || die "usr/gen_init_cpio was not built"
+	end=$(date +%s)
+	echo "build-kernel: kernel-$key built in $((end - start)) s" \
+		"(Image $(stat -c %s "$out/arch/arm64/boot/Image") bytes)"
+	echo "$((end - start))" >"$out/.amprelay-build-seconds"
+	touch "$done_stamp"
+fi
+flock -u 9
+
+ln -sfn "$out" "$B/kernel.tmp"
+mv -T "$B/kernel.tmp" "$B/kernel"
