@@ -198,6 +198,18 @@ struct ar_crash_record {
 	char msg[64];
 };
 
+/*
+ * Body of the AR_RSC_VENDOR_CRASH resource-table entry (after its 32-bit
+ * type word): where the crash record lives, remote address and size. Same
+ * layout as Linux's struct fw_rsc_trace; reserved is zero.
+ */
+struct ar_rsc_crash {
+	uint32_t da;
+	uint32_t len;
+	uint32_t reserved;
+	uint8_t name[32];
+};
+
 /* BAR2 of the system controller, written by amprelayd. */
 struct ar_sysctl_page {
 	uint32_t magic;

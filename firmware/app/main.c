@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Firmware main loop. Interrupt handlers only note events; every wake-up
+ * bumps the heartbeat and polls the rpmsg vdev, whose state follows what
+ * Linux writes into the resource table.
+ */
+#include <amprelay/platform.h>
+#include "core/echo.h"
+#include "core/log.h"
+#include "core/port.h"
+#include "core/rpmsg.h"
+#include "core/trace.h"
+#include "port/board.h"
+#include "rsc_table.h"
+
+void ar_fw_main(void) __attribute__((noreturn));
+
+extern const struct ar_image_header ar_image_header;
+
+static const struct ar_rpmsg_config rpmsg_config = {
+	.vdev = &ar_rsc_table.vdev,
+	.vring_da = {
+		AR_WIN_REMOTE_DA + AR_VRING0_OFF,
+		AR_WIN_REMOTE_DA + AR_VRING1_OFF,
+	},
+	.vring_region_size = AR_VRING_REGION_SIZE,
+	.vring_num = AR_VRING_NUM,
+	.vring_align = AR_VRING_ALIGN,
+	.buf_pa = AR_WIN_LINUX_PA + AR_VBUF_OFF,
+	.buf_size = AR_VBUF_SIZE,
+};
+
+static struct ar_trace trace;
+static struct ar_rpmsg rpmsg;
+static struct ar_rpmsg_ept echo_ept;
+
+void ar_fw_main(void)
+{
+	volatile struct ar_ctrl *ctrl =
+		(volatile struct ar_ctrl *)(AR_WIN_REMOTE_DA + AR_CTRL_OFF);
+	/* Filled in after linking: read it from memory, not the initialiser. */
+	uint32_t build_id =
+		((const volatile struct ar_image_header *)&ar_image_header)->build_id;
+
+	ar_board_init();
+	ar_trace_init(&trace, (void *)(AR_WIN_REMOTE_DA + AR_TRACE_OFF),
+		      AR_TRACE_SIZE);
+	ar_log_set_trace(&trace);
+	ar_log("amprelay-fw build %08x, boot %u, mps2-an386 Cortex-M4\n",
+	       (unsigned int)build_id, (unsigned int)ctrl->boot_count);
+
+	ar_rpmsg_init(&rpmsg, &rpmsg_config);
+	ar_echo_init(&rpmsg, &echo_ept);
+
+	ctrl->magic = AR_CTRL_MAGIC;
+	ctrl->build_id = build_id;
+	ctrl->running = 1;
+	ar_port_mb();
+	ctrl->boot_state = AR_BOOT_RUNNING;
+	ar_port_notify(AR_MBOX_BOOT);
+	ar_log("amprelay-fw running, waiting for the rpmsg vdev\n");
+
+	for (;;) {
+		ctrl->heartbeat++;
+		ar_rpmsg_poll(&rpmsg);
+		ar_board_wait();
+	}
+}
