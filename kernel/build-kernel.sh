@@ -5,6 +5,9 @@
 # result (source package version, config fragment, compiler), so a cached
 # build is reused across `make clean` and rebuilt only when one changes.
 # Finally $B/kernel points at the build directory.
+#
+# usage: build-kernel.sh                 build (or reuse) the kernel
+#        build-kernel.sh --print-source  unpack if needed, print the source dir
 set -euo pipefail
 
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -42,6 +45,11 @@ if [ ! -e "$src/.amprelay-unpacked" ]; then
 	mv "$src.tmp" "$src"
 fi
 flock -u 8
+if [ "${1:-}" = --print-source ]; then
+	echo "$src"
+	exit 0
+fi
+[ $# -eq 0 ] || die "usage: $0 [--print-source]"
 
 key=$(printf '%s\n%s\n' "$pkg_version" "$gcc_version" |
 	cat - "$FRAGMENT" | sha256sum | cut -c1-12)
@@ -80,9 +88,12 @@ else
 	echo "build-kernel: building kernel-$key from $SOURCE_PKG $pkg_version"
 	start=$(date +%s)
 	mkdir -p "$out"
-	kmake -s allnoconfig
-	(cd "$src" && ARCH=arm64 CROSS_COMPILE="$CROSS" \
-		scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$FRAGMENT")
+	# allnoconfig with the fragment forced in (what merge_config.sh -n
+	# does, without its temporary files in the source tree): options that
+	# the fragment makes visible start as n too, instead of taking their
+	# defaults as they would with allnoconfig + merge + olddefconfig
+	# (NET=y would otherwise pull in IPv4, IPv6 and wireless).
+	kmake -s KCONFIG_ALLCONFIG="$FRAGMENT" allnoconfig
 	kmake -s olddefconfig
 	check_config
 	kmake -j"$JOBS" Image modules
@@ -97,5 +108,8 @@ else
 fi
 flock -u 9
 
-ln -sfn "$out" "$B/kernel.tmp"
-mv -T "$B/kernel.tmp" "$B/kernel"
+# Replaced only on change: its target's timestamps drive the module rules.
+if [ "$(readlink "$B/kernel" 2>/dev/null)" != "$out" ]; then
+	ln -sfn "$out" "$B/kernel.tmp"
+	mv -T "$B/kernel.tmp" "$B/kernel"
+fi
