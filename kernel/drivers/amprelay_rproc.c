@@ -1,0 +1,692 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AmpRelay remoteproc driver for the Cortex-M4 ("amprelay,cm4-rproc").
+ *
+ * Everything platform specific comes from the device tree: the window
+ * regions (memory-region, translated to remote addresses by the parent
+ * bus's dma-ranges), the mailbox channels "vq", "boot" and "crash", and the
+ * reset line that holds the core. Start releases the reset and waits for
+ * the boot ROM's verdict in the control page; stop asserts the reset.
+ */
+
+#include <linux/cleanup.h>
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/dma-direct.h>
+#include <linux/elf.h>
+#include <linux/firmware.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/mailbox_client.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/of_reserved_mem.h>
+#include <linux/platform_device.h>
+#include <linux/remoteproc.h>
+#include <linux/reset.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include <amprelay/platform.h>
+
+#include "amprelay_rproc.h"
+
+/* Boot ROM checks plus firmware start-up take tens of ms under TCG. */
+#define AMPRELAY_RPROC_BOOT_TIMEOUT_MS	2000
+
+/* memory-region-names the driver itself relies on. */
+#define AMPRELAY_RPROC_REGION_FW	"fw"
+#define AMPRELAY_RPROC_REGION_CRASH	"crash"
+#define AMPRELAY_RPROC_REGION_CTRL	"ctrl"
+#define AMPRELAY_RPROC_REGION_VBUF	"vdev0buffer"
+
+struct amprelay_rproc_region {
+	const char *name;
+	phys_addr_t pa;
+	size_t size;
+	u32 da;
+};
+
+struct amprelay_rproc {
+	struct device *dev;
+	struct rproc *rproc;
+	struct amprelay_rproc_region *regions;
+	unsigned int num_regions;
+	const struct amprelay_rproc_region *crash_region;
+	struct ar_ctrl *ctrl;
+	struct reset_control *reset;
+
+	struct mbox_client vq_client;
+	struct mbox_client boot_client;
+	struct mbox_client crash_client;
+	struct mbox_chan *vq_chan;
+	struct mbox_chan *boot_chan;
+	struct mbox_chan *crash_chan;
+
+	struct workqueue_struct *vq_wq;
+	struct work_struct vq_work;
+	struct completion boot_done;
+
+	/* Crash record announced by the firmware; crash_len 0 if none. */
+	u32 crash_da;
+	u32 crash_len;
+};
+
+static const char * const amprelay_rproc_boot_errors[] = AR_BOOTERR_STRINGS;
+
+static const struct amprelay_rproc_region *
+amprelay_rproc_find_region(struct amprelay_rproc *priv, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->num_regions; i++)
+		if (!strcmp(priv->regions[i].name, name))
+			return &priv->regions[i];
+	return NULL;
+}
+
+/* ---- Carveouts -------------------------------------------------------- */
+
+/* mem->dma holds the region's CPU physical address (set in prepare). */
+static int amprelay_rproc_mem_alloc(struct rproc *rproc,
+				    struct rproc_mem_entry *mem)
+{
+	void __iomem *va;
+
+	va = ioremap_wc(mem->dma, mem->len);
+	if (!va) {
+		dev_err(&rproc->dev, "cannot map region %s (pa %pad, %zu bytes)\n",
+			mem->name, &mem->dma, mem->len);
+		return -ENOMEM;
+	}
+
+	/* The core keeps a plain pointer; is_iomem selects its _io copies. */
+	mem->va = (__force void *)va;
+	mem->is_iomem = true;
+	return 0;
+}
+
+static int amprelay_rproc_mem_release(struct rproc *rproc,
+				      struct rproc_mem_entry *mem)
+{
+	/* Also called for carveouts that were registered but never mapped. */
+	if (mem->va)
+		iounmap((__force void __iomem *)mem->va);
+	mem->va = NULL;
+	return 0;
+}
+
+/*
+ * Registered on every boot, because shutdown frees the carveout list;
+ * recovery keeps it, and does not call prepare again.
+ */
+static int amprelay_rproc_prepare(struct rproc *rproc)
+{
+	struct amprelay_rproc *priv = rproc->priv;
+	struct rproc_mem_entry *mem;
+	unsigned int i;
+
+	priv->crash_da = 0;
+	priv->crash_len = 0;
+
+	for (i = 0; i < priv->num_regions; i++) {
+		const struct amprelay_rproc_region *r = &priv->regions[i];
+
+		if (!strcmp(r->name, AMPRELAY_RPROC_REGION_VBUF))
+			/*
+			 * Not mapped here: remoteproc_virtio declares it as the
+			 * vdev's DMA pool at (pa, da). Its memory-region index
+			 * route would instead warn on every boot, comparing
+			 * the pool's CPU address with the bus's DMA limit.
+			 */
+			mem = rproc_mem_entry_init(priv->dev, NULL, r->pa,
+						   r->size, r->da, NULL, NULL,
+						   "%s", r->name);
+		else
+			mem = rproc_mem_entry_init(priv->dev, NULL, r->pa,
+						   r->size, r->da,
+						   amprelay_rproc_mem_alloc,
+						   amprelay_rproc_mem_release,
+						   "%s", r->name);
+		if (!mem) {
+			/* The core does not clean up after a failed prepare. */
+			rproc_resource_cleanup(rproc);
+			return -ENOMEM;
+		}
+		rproc_add_carveout(rproc, mem);
+	}
+
+	return 0;
+}
+
+/*
+ * When the firmware is refused between prepare and resource handling (no
+ * resource table, say), the core skips its cleanup and our carveouts would
+ * be registered twice on the next boot; after a normal shutdown the lists
+ * are already empty and this does nothing.
+ */
+static int amprelay_rproc_unprepare(struct rproc *rproc)
+{
+	rproc_resource_cleanup(rproc);
+	return 0;
+}
+
+/* ---- Firmware checks -------------------------------------------------- */
+
+static int amprelay_rproc_sanity_check(struct rproc *rproc,
+				       const struct firmware *fw)
+{
+	const struct elf32_hdr *ehdr;
+	int ret;
+
+	ret = rproc_elf_sanity_check(rproc, fw);
+	if (ret)
+		return ret;
+
+	/* The core accepts any host-endian ELF32/64 for any machine. */
+	ehdr = (const struct elf32_hdr *)fw->data;
+	if (ehdr->e_ident[EI_CLASS] != ELFCLASS32 ||
+	    ehdr->e_ident[EI_DATA] != ELFDATA2LSB) {
+		dev_err(&rproc->dev,
+			"%s is not a little-endian ELF32 image (class %u, data %u); the Cortex-M4 needs one\n",
+			rproc->firmware, ehdr->e_ident[EI_CLASS],
+			ehdr->e_ident[EI_DATA]);
+		return -EINVAL;
+	}
+
+	if (ehdr->e_machine != EM_ARM) {
+		dev_err(&rproc->dev,
+			"%s is built for ELF machine %u, not ARM (%u); refusing to load it on the Cortex-M4\n",
+			rproc->firmware, ehdr->e_machine, EM_ARM);
+		return -EINVAL;
+	}
+
+	return 0;
+}
+
+static int amprelay_rproc_parse_fw(struct rproc *rproc,
+				   const struct firmware *fw)
+{
+	int ret;
+
+	/* Without the table there is no vdev, so no rpmsg: refuse the image. */
+	ret = rproc_elf_load_rsc_table(rproc, fw);
+	if (ret == -EINVAL)
+		dev_err(&rproc->dev,
+			"%s has no usable resource table (.resource_table section); refusing to boot it\n",
+			rproc->firmware);
+	return ret;
+}
+
+static int amprelay_rproc_handle_crash_rsc(struct amprelay_rproc *priv,
+					   const struct ar_rsc_crash *rsc,
+					   int avail)
+{
+	const struct amprelay_rproc_region *region = priv->crash_region;
+	struct device *dev = &priv->rproc->dev;
+	u64 end;
+
+	if (sizeof(*rsc) > avail) {
+		dev_err(dev, "crash record resource is truncated\n");
+		return -EINVAL;
+	}
+
+	if (rsc->reserved) {
+		dev_err(dev, "crash record resource has a non-zero reserved word\n");
+		return -EINVAL;
+	}
+
+	if (rsc->len < sizeof(struct ar_crash_record)) {
+		dev_err(dev, "crash record resource is %u bytes, a record needs %zu\n",
+			rsc->len, sizeof(struct ar_crash_record));
+		return -EINVAL;
+	}
+
+	end = (u64)rsc->da + rsc->len;
+	if (rsc->da < region->da || end > (u64)region->da + region->size) {
+		dev_err(dev,
+			"crash record at da 0x%x (%u bytes) lies outside the %s region (da 0x%x, %zu bytes)\n",
+			rsc->da, rsc->len, region->name, region->da,
+			region->size);
+		return -EINVAL;
+	}
+
+	priv->crash_da = rsc->da;
+	priv->crash_len = rsc->len;
+	return RSC_HANDLED;
+}
+
+static int amprelay_rproc_handle_rsc(struct rproc *rproc, u32 rsc_type,
+				     void *rsc, int offset, int avail)
+{
+	if (rsc_type != AR_RSC_VENDOR_CRASH)
+		return RSC_IGNORED;
+
+	return amprelay_rproc_handle_crash_rsc(rproc->priv, rsc, avail);
+}
+
+/* ---- Start, stop, kick ------------------------------------------------ */
+
+/*
+ * The boot mailbox only says "look at ctrl"; boot_state is the verdict. A
+ * stale ring costs one more look, and a ring that comes between the look
+ * and the wait is kept by the completion's count.
+ */
+static int amprelay_rproc_wait_boot(struct amprelay_rproc *priv, u32 *state)
+{
+	unsigned long deadline;
+	long left;
+
+	deadline = jiffies + msecs_to_jiffies(AMPRELAY_RPROC_BOOT_TIMEOUT_MS);
+	for (;;) {
+		*state = READ_ONCE(priv->ctrl->boot_state);
+		if (*state == AR_BOOT_RUNNING || *state == AR_BOOT_ERROR)
+			return 0;
+
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			return -ETIMEDOUT;
+		wait_for_completion_timeout(&priv->boot_done, left);
+	}
+}
+
+static void amprelay_rproc_hold(struct amprelay_rproc *priv)
+{
+	int ret;
+
+	ret = reset_control_assert(priv->reset);
+	if (ret)
+		dev_err(&priv->rproc->dev,
+			"cannot put the remote core back in reset: %d\n", ret);
+}
+
+static int amprelay_rproc_start(struct rproc *rproc)
+{
+	struct amprelay_rproc *priv = rproc->priv;
+	struct ar_ctrl *ctrl = priv->ctrl;
+	struct device *dev = &rproc->dev;
+	u32 state, err;
+	int ret;
+
+	WRITE_ONCE(ctrl->boot_error, AR_BOOTERR_NONE);
+	WRITE_ONCE(ctrl->boot_state, AR_BOOT_IDLE);
+	reinit_completion(&priv->boot_done);
+
+	ret = reset_control_deassert(priv->reset);
+	if (ret) {
+		dev_err(dev, "cannot release the remote core from reset: %d\n",
+			ret);
+		return ret;
+	}
+
+	ret = amprelay_rproc_wait_boot(priv, &state);
+	if (ret) {
+		dev_err(dev,
+			"no boot report from the remote within %u ms (boot_state %u, boot_count %u)\n",
+			AMPRELAY_RPROC_BOOT_TIMEOUT_MS, state,
+			READ_ONCE(ctrl->boot_count));
+		amprelay_rproc_hold(priv);
+		return ret;
+	}
+
+	if (state == AR_BOOT_ERROR) {
+		err = READ_ONCE(ctrl->boot_error);
+		if (err < ARRAY_SIZE(amprelay_rproc_boot_errors))
+			dev_err(dev, "boot ROM rejected the image: %s\n",
+				amprelay_rproc_boot_errors[err]);
+		else
+			dev_err(dev, "boot ROM rejected the image: unknown error %u\n",
+				err);
+		amprelay_rproc_hold(priv);
+		return -ENOEXEC;
+	}
+
+	dev_info(dev, "firmware running, build id 0x%08x\n",
+		 READ_ONCE(ctrl->build_id));
+	return 0;
+}
+
+static int amprelay_rproc_stop(struct rproc *rproc)
+{
+	struct amprelay_rproc *priv = rproc->priv;
+	int ret;
+
+	/* amprelayd stops and resets the remote QEMU, then acks. */
+	ret = reset_control_assert(priv->reset);
+	if (ret)
+		dev_err(&rproc->dev, "cannot hold the remote core in reset: %d\n",
+			ret);
+	return ret;
+}
+
+static void amprelay_rproc_kick(struct rproc *rproc, int vqid)
+{
+	struct amprelay_rproc *priv = rproc->priv;
+	int ret;
+
+	/* One doorbell serves both vrings; the remote looks at both. */
+	ret = mbox_send_message(priv->vq_chan, NULL);
+	if (ret < 0) {
+		dev_err_ratelimited(&rproc->dev, "cannot kick vring %d: %d\n",
+				    vqid, ret);
+		return;
+	}
+	mbox_client_txdone(priv->vq_chan, 0);
+}
+
+static const struct rproc_ops amprelay_rproc_ops = {
+	.prepare = amprelay_rproc_prepare,
+	.unprepare = amprelay_rproc_unprepare,
+	.start = amprelay_rproc_start,
+	.stop = amprelay_rproc_stop,
+	.kick = amprelay_rproc_kick,
+	.handle_rsc = amprelay_rproc_handle_rsc,
+	/* Setting .load means the core fills in none of the ELF helpers. */
+	.load = rproc_elf_load_segments,
+	.parse_fw = amprelay_rproc_parse_fw,
+	.sanity_check = amprelay_rproc_sanity_check,
+	.find_loaded_rsc_table = rproc_elf_find_loaded_rsc_table,
+	.get_boot_addr = rproc_elf_get_boot_addr,
+};
+
+/* ---- Mailbox clients -------------------------------------------------- */
+
+static void amprelay_rproc_vq_work(struct work_struct *work)
+{
+	struct amprelay_rproc *priv =
+		container_of(work, struct amprelay_rproc, vq_work);
+	struct rproc *rproc = priv->rproc;
+	int id;
+
+	/*
+	 * Stop and recovery tear the vrings down under rproc->lock, and
+	 * leave the state other than RUNNING until they are rebuilt.
+	 */
+	guard(mutex)(&rproc->lock);
+	if (rproc->state != RPROC_RUNNING)
+		return;
+
+	for (id = 0; id <= rproc->max_notifyid; id++)
+		rproc_vq_interrupt(rproc, id);
+}
+
+static void amprelay_rproc_vq_rx(struct mbox_client *cl, void *msg)
+{
+	struct amprelay_rproc *priv =
+		container_of(cl, struct amprelay_rproc, vq_client);
+
+	/* Atomic context here, and the rpmsg receive path sleeps. */
+	queue_work(priv->vq_wq, &priv->vq_work);
+}
+
+static void amprelay_rproc_boot_rx(struct mbox_client *cl, void *msg)
+{
+	struct amprelay_rproc *priv =
+		container_of(cl, struct amprelay_rproc, boot_client);
+
+	complete(&priv->boot_done);
+}
+
+static void amprelay_rproc_crash_rx(struct mbox_client *cl, void *msg)
+{
+	struct amprelay_rproc *priv =
+		container_of(cl, struct amprelay_rproc, crash_client);
+	struct rproc *rproc = priv->rproc;
+
+	dev_warn(&rproc->dev, "remote processor reported a crash\n");
+
+	/*
+	 * Booting, stopped or not yet registered: the core has nothing to
+	 * recover, and start's timeout already reports a failed boot.
+	 */
+	if (READ_ONCE(rproc->state) == RPROC_RUNNING)
+		rproc_report_crash(rproc, RPROC_FATAL_ERROR);
+}
+
+static void amprelay_rproc_free_mbox(void *chan)
+{
+	mbox_free_channel(chan);
+}
+
+static int amprelay_rproc_request_mbox(struct amprelay_rproc *priv,
+				       struct mbox_client *cl,
+				       struct mbox_chan **chan,
+				       const char *name,
+				       void (*rx)(struct mbox_client *cl,
+						  void *msg))
+{
+	struct device *dev = priv->dev;
+
+	cl->dev = dev;
+	cl->rx_callback = rx;
+	/* Kicks come from atomic context; the doorbell has no TX done IRQ. */
+	cl->tx_block = false;
+	cl->knows_txdone = true;
+
+	*chan = mbox_request_channel_byname(cl, name);
+	if (IS_ERR(*chan))
+		return dev_err_probe(dev, PTR_ERR(*chan),
+				     "cannot get mailbox channel '%s'\n", name);
+
+	return devm_add_action_or_reset(dev, amprelay_rproc_free_mbox, *chan);
+}
+
+static void amprelay_rproc_destroy_wq(void *wq)
+{
+	destroy_workqueue(wq);
+}
+
+/* ---- Probe ------------------------------------------------------------ */
+
+static int amprelay_rproc_parse_region(struct amprelay_rproc *priv,
+				       unsigned int index)
+{
+	struct amprelay_rproc_region *r = &priv->regions[index];
+	struct device *dev = priv->dev;
+	struct device_node *np = dev->of_node;
+	struct device_node *node;
+	struct reserved_mem *rmem;
+	dma_addr_t da, da_last;
+	int ret;
+
+	ret = of_property_read_string_index(np, "memory-region-names", index,
+					    &r->name);
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "memory-region %u has no entry in memory-region-names\n",
+				     index);
+
+	node = of_parse_phandle(np, "memory-region", index);
+	if (!node)
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region %u (%s) is not a phandle\n",
+				     index, r->name);
+	rmem = of_reserved_mem_lookup(node);
+	of_node_put(node);
+	if (!rmem || !rmem->size)
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region %s is not a reserved-memory region\n",
+				     r->name);
+
+	/* The remote's view of the region comes from the bus's dma-ranges. */
+	da = phys_to_dma(dev, rmem->base);
+	da_last = phys_to_dma(dev, rmem->base + rmem->size - 1);
+	if (da == DMA_MAPPING_ERROR || da_last != da + rmem->size - 1 ||
+	    upper_32_bits(da_last))
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region %s (pa %pa, %pa bytes) is not inside a 32-bit dma-ranges window of the parent bus\n",
+				     r->name, &rmem->base, &rmem->size);
+
+	r->pa = rmem->base;
+	r->size = rmem->size;
+	r->da = da;
+	dev_dbg(dev, "region %s: pa %pa, da 0x%08x, %zu bytes\n", r->name,
+		&r->pa, r->da, r->size);
+	return 0;
+}
+
+/* A region the driver itself uses, with room for what it holds. */
+static int
+amprelay_rproc_need_region(struct amprelay_rproc *priv, const char *name,
+			   size_t min_size,
+			   const struct amprelay_rproc_region **region)
+{
+	*region = amprelay_rproc_find_region(priv, name);
+	if (!*region)
+		return dev_err_probe(priv->dev, -EINVAL,
+				     "no memory-region named \"%s\" in memory-region-names\n",
+				     name);
+	if ((*region)->size < min_size)
+		return dev_err_probe(priv->dev, -EINVAL,
+				     "memory-region %s is %zu bytes, it needs at least %zu\n",
+				     name, (*region)->size, min_size);
+	return 0;
+}
+
+static int amprelay_rproc_parse_regions(struct amprelay_rproc *priv)
+{
+	const struct amprelay_rproc_region *fw, *ctrl, *crash;
+	struct device *dev = priv->dev;
+	unsigned int i;
+	int count, ret;
+
+	if (!dev->dma_range_map)
+		return dev_err_probe(dev, -EINVAL,
+				     "the parent bus has no dma-ranges: cannot tell the remote's addresses of the regions\n");
+
+	count = of_count_phandle_with_args(dev->of_node, "memory-region", NULL);
+	if (count <= 0)
+		return dev_err_probe(dev, -EINVAL,
+				     "no memory-region in the device tree node\n");
+
+	priv->regions = devm_kcalloc(dev, count, sizeof(*priv->regions),
+				     GFP_KERNEL);
+	if (!priv->regions)
+		return -ENOMEM;
+	priv->num_regions = count;
+
+	for (i = 0; i < priv->num_regions; i++) {
+		ret = amprelay_rproc_parse_region(priv, i);
+		if (ret)
+			return ret;
+	}
+
+	ret = amprelay_rproc_need_region(priv, AMPRELAY_RPROC_REGION_FW,
+					 sizeof(struct ar_image_header), &fw);
+	if (ret)
+		return ret;
+	ret = amprelay_rproc_need_region(priv, AMPRELAY_RPROC_REGION_CTRL,
+					 sizeof(struct ar_ctrl), &ctrl);
+	if (ret)
+		return ret;
+	ret = amprelay_rproc_need_region(priv, AMPRELAY_RPROC_REGION_CRASH,
+					 sizeof(struct ar_crash_record), &crash);
+	if (ret)
+		return ret;
+
+	/* The boot ROM looks for the image header at a fixed address. */
+	if (fw->da != AR_WIN_REMOTE_DA + AR_IMAGE_HEADER_OFF)
+		return dev_err_probe(dev, -EINVAL,
+				     "region %s translates to da 0x%08x but the boot ROM reads the image at 0x%08x: check dma-ranges\n",
+				     fw->name, fw->da,
+				     AR_WIN_REMOTE_DA + AR_IMAGE_HEADER_OFF);
+
+	/* The driver's own view of the boot handshake, next to the carveout. */
+	priv->ctrl = devm_memremap(dev, ctrl->pa, ctrl->size, MEMREMAP_WC);
+	if (IS_ERR(priv->ctrl))
+		return dev_err_probe(dev, PTR_ERR(priv->ctrl),
+				     "cannot map region %s\n", ctrl->name);
+
+	priv->crash_region = crash;
+	return 0;
+}
+
+static int amprelay_rproc_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct amprelay_rproc *priv;
+	const char *fw_name = NULL;
+	struct rproc *rproc;
+	int ret;
+
+	/* Absent: the core's default name is used. */
+	of_property_read_string(dev->of_node, "firmware-name", &fw_name);
+
+	rproc = devm_rproc_alloc(dev, "cm4", &amprelay_rproc_ops, fw_name,
+				 sizeof(*priv));
+	if (!rproc)
+		return -ENOMEM;
+
+	priv = rproc->priv;
+	priv->dev = dev;
+	priv->rproc = rproc;
+	init_completion(&priv->boot_done);
+	INIT_WORK(&priv->vq_work, amprelay_rproc_vq_work);
+
+	ret = amprelay_rproc_parse_regions(priv);
+	if (ret)
+		return ret;
+
+	/* Allocated before the channels so it outlives their callbacks. */
+	priv->vq_wq = alloc_workqueue("amprelay_rproc_vq", WQ_HIGHPRI, 0);
+	if (!priv->vq_wq)
+		return -ENOMEM;
+	ret = devm_add_action_or_reset(dev, amprelay_rproc_destroy_wq,
+				       priv->vq_wq);
+	if (ret)
+		return ret;
+
+	ret = amprelay_rproc_request_mbox(priv, &priv->vq_client,
+					  &priv->vq_chan, "vq",
+					  amprelay_rproc_vq_rx);
+	if (ret)
+		return ret;
+	ret = amprelay_rproc_request_mbox(priv, &priv->boot_client,
+					  &priv->boot_chan, "boot",
+					  amprelay_rproc_boot_rx);
+	if (ret)
+		return ret;
+	ret = amprelay_rproc_request_mbox(priv, &priv->crash_client,
+					  &priv->crash_chan, "crash",
+					  amprelay_rproc_crash_rx);
+	if (ret)
+		return ret;
+
+	priv->reset = devm_reset_control_get_exclusive(dev, NULL);
+	if (IS_ERR(priv->reset))
+		return dev_err_probe(dev, PTR_ERR(priv->reset),
+				     "cannot get the reset line of the remote core\n");
+
+	ret = rproc_coredump_set_elf_info(rproc, ELFCLASS32, EM_ARM);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set the coredump format\n");
+
+	/* The guest starts the remote explicitly, through sysfs. */
+	rproc->auto_boot = false;
+	platform_set_drvdata(pdev, rproc);
+
+	ret = devm_rproc_add(dev, rproc);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register the remoteproc\n");
+
+	return 0;
+}
+
+static const struct of_device_id amprelay_rproc_of_match[] = {
+	{ .compatible = "amprelay,cm4-rproc" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, amprelay_rproc_of_match);
+
+static struct platform_driver amprelay_rproc_driver = {
+	.probe = amprelay_rproc_probe,
+	.driver = {
+		.name = "amprelay-rproc",
+		.of_match_table = amprelay_rproc_of_match,
+	},
+};
+module_platform_driver(amprelay_rproc_driver);
+
+MODULE_DESCRIPTION("AmpRelay remoteproc driver for the Cortex-M4");
+MODULE_LICENSE("GPL");
