@@ -82,9 +82,7 @@ check_config() {
 
 exec 9>"$out.lock"
 flock 9
-if [ -e "$done_stamp" ]; then
-	echo "build-kernel: cached kernel-$key ($(basename "$src"))"
-else
+if [ ! -e "$done_stamp" ]; then
 	echo "build-kernel: building kernel-$key from $SOURCE_PKG $pkg_version"
 	start=$(date +%s)
 	mkdir -p "$out"

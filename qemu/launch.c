@@ -151,7 +151,7 @@ int launch_linux_argv(struct argv_list *a, const struct launch_cfg *cfg)
 	err |= argv_add(a, "-dtb");
 	err |= plain_path(a, b, IN_DTB);
 	err |= argv_add(a, "-append");
-	err |= argv_add(a, "console=ttyAMA0");
+	err |= argv_add(a, "console=ttyAMA0 panic=-1");
 	err |= argv_add(a, "-chardev");
 	err |= argv_addf(a, "socket,id=ivsh,path=%s",
 			 opt_path(run, RUN_IVSHMEM_SOCK));

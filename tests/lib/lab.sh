@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host-side helpers for QEMU scenario tests (sourced by tests/qemu/*.t).
+# A scenario boots one lab, runs a guest script that prints TAP lines
+# without numbers or plan, adds host-side checks, and prints the plan last.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=${B:-$TOP/build}
+LAB_TESTS=0
+LAB_FAILED=0
+
+lab_ok() {
+	LAB_TESTS=$((LAB_TESTS + 1))
+	echo "ok $LAB_TESTS - $*"
+}
+
+lab_not_ok() {
+	LAB_TESTS=$((LAB_TESTS + 1))
+	LAB_FAILED=$((LAB_FAILED + 1))
+	echo "not ok $LAB_TESTS - $*"
+}
+
+# lab_check DESC CMD...: one test from a command's exit status.
+lab_check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		lab_ok "$desc"
+	else
+		lab_not_ok "$desc"
+		printf '%s\n' "$out" | sed 's/^/# /'
+	fi
+}
+
+# Skips the whole file when the lab cannot be started here.
+lab_require() {
+	local f
+	for f in "$B/host/amprelayd" "$B/kernel/arch/arm64/boot/Image" \
+		"$B/initramfs.cpio.gz" "$B/amprelay-virt.dtb" "$B/fw/bootrom.elf"; do
+		if [ ! -e "$f" ]; then
+			echo "1..0 # SKIP lab not built: $f missing (run make)"
+			exit 0
+		fi
+	done
+	command -v qemu-system-aarch64 >/dev/null ||
+		{ echo "1..0 # SKIP qemu-system-aarch64 not installed"; exit 0; }
+}
+
+# lab_run NAME GUEST-COMMAND: boots a lab in $B/runs/test-NAME, runs the
+# command in the guest and echoes its output (numbered here as it passes).
+# Sets LAB_RUN and LAB_RC.
+lab_run() {
+	local name=$1 cmd=$2 line
+	LAB_RUN=$B/runs/test-$name
+	rm -rf "$LAB_RUN"
+	exec 3< <("$B/host/amprelayd" run --run-dir "$LAB_RUN" --cmd "$cmd" 2>&1; echo "@@LAB-RC $?")
+	while IFS= read -r line <&3; do
+		case $line in
+		"@@LAB-RC "*) LAB_RC=${line#@@LAB-RC } ;;
+		"ok "* | "ok") LAB_TESTS=$((LAB_TESTS + 1)); echo "ok $LAB_TESTS ${line#ok }" ;;
+		"not ok "* | "not ok")
+			LAB_TESTS=$((LAB_TESTS + 1)); LAB_FAILED=$((LAB_FAILED + 1))
+			echo "not ok $LAB_TESTS ${line#not ok }" ;;
+		*) echo "# $line" ;;
+		esac
+	done
+	exec 3<&-
+}
+
+# Host-side checks that hold for every lab run.
+lab_check_run_dir() {
+	local run=$LAB_RUN f pids p alive=""
+	lab_check "lab exited with the guest script's status (got $LAB_RC)" \
+		test "$LAB_RC" -lt 125
+	for f in linux-console.log remote-console.log events.jsonl \
+		qemu-linux.cmdline qemu-remote.cmdline dmesg.txt trace0.txt; do
+		lab_check "run dir has $f" test -s "$run/$f"
+	done
+	lab_check "event log is JSON lines" python3 -c '
+import json, sys
+for n, l in enumerate(open(sys.argv[1]), 1):
+    json.loads(l)
+' "$run/events.jsonl"
+	pids=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("event") == "qemu_launch":
+        print(e["pid"])
+' "$run/events.jsonl" 2>/dev/null)
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null && alive="$alive $p"
+	done
+	lab_check "no QEMU left running (launched: ${pids//$'\n'/ })" test -z "$alive"
+	lab_check "no socket or window file left" \
+		bash -c "! ls '$run'/*.sock '$run'/window.bin 2>/dev/null | grep -q ."
+	lab_check "no kernel oops, BUG or WARNING in dmesg" \
+		bash -c "! grep -E 'Oops|BUG:|WARNING:|Unable to handle|Call trace' '$run/dmesg.txt'"
+}
+
+lab_done() {
+	echo "1..$LAB_TESTS"
+	echo "# $((LAB_TESTS - LAB_FAILED)) passed, $LAB_FAILED failed"
+	[ "$LAB_FAILED" -eq 0 ]
+}
