@@ -143,6 +143,36 @@
 #define AR_RESET_OK		0
 #define AR_RESET_FAILED		1
 
+/* Fault injection types (amprelay fault TYPE; command service FAULT). */
+#define AR_FAULT_HARDFAULT	1	/* load through a null pointer */
+#define AR_FAULT_BUSFAULT	2	/* read an unmapped address */
+#define AR_FAULT_USAGEFAULT	3	/* undefined instruction */
+#define AR_FAULT_DIVZERO	4	/* integer divide by zero, DIV_0_TRP on */
+#define AR_FAULT_STACKOVERFLOW	5	/* recursion into the MPU stack guard */
+#define AR_FAULT_ASSERT		6	/* failed assertion with a message */
+#define AR_FAULT_HANG		7	/* spin, interrupts on */
+#define AR_FAULT_HANG_IRQOFF	8	/* spin, interrupts masked */
+#define AR_FAULT_WDT_RESET	9	/* no NMI report: second expiry resets */
+#define AR_FAULT_SILENT		10	/* stop serving rpmsg, keep heartbeat */
+#define AR_FAULT_CORRUPT_USED	11	/* out-of-range entry on a used ring */
+#define AR_FAULT_NUM		12
+
+/* crash record cause (ar_crash_record.cause) */
+#define AR_CAUSE_NONE		0
+#define AR_CAUSE_HARDFAULT	1
+#define AR_CAUSE_MEMMANAGE	2
+#define AR_CAUSE_BUSFAULT	3
+#define AR_CAUSE_USAGEFAULT	4
+#define AR_CAUSE_ASSERT		5
+#define AR_CAUSE_WATCHDOG	6	/* watchdog first expiry, NMI */
+#define AR_CAUSE_UNEXPECTED_RESET 7	/* boot ROM found "was running" */
+#define AR_CAUSE_NUM		8
+
+/* sysctl.event, raised with AR_VEC_EVENT by amprelayd */
+#define AR_EVENT_NONE		0
+#define AR_EVENT_REMOTE_DIED	1	/* the remote QEMU process exited */
+#define AR_EVENT_REMOTE_RESTARTED 2	/* a new remote QEMU is held in reset */
+
 #ifndef AMPRELAY_NO_C
 
 #ifdef __KERNEL__
@@ -150,6 +180,15 @@
 #else
 #include <stdint.h>
 #endif
+
+#define AR_FAULT_NAMES { \
+	"none", "hardfault", "busfault", "usagefault", "divzero", \
+	"stackoverflow", "assert", "hang", "hang-irqoff", "wdt-reset", \
+	"silent", "corrupt-used" }
+
+#define AR_CAUSE_STRINGS { \
+	"none", "HardFault", "MemManage", "BusFault", "UsageFault", \
+	"assert", "watchdog", "unexpected reset" }
 
 #define AR_BOOTERR_STRINGS { \
 	"none", "bad image magic", "unknown image version", \
