@@ -15,7 +15,7 @@ $(SETUP): tools/setup.sh
 	@tools/setup.sh
 	@mkdir -p $(B) && touch $@
 
-.PHONY: all setup firmware host kernel modules guest dtb initramfs run test \
+.PHONY: all setup firmware host kernel modules guest dtb initramfs run test bench \
 	check-style clean distclean help
 
 setup:
@@ -52,6 +52,11 @@ run: all
 test: all
 	@tests/run-tests
 
+# make bench [COUNT=10000] [CYCLES=20] [RUN=dir]
+bench: all
+	@tools/bench/run-bench $(if $(COUNT),--count $(COUNT)) \
+		$(if $(CYCLES),--cycles $(CYCLES)) $(if $(RUN),--run-dir '$(RUN)')
+
 check-style: $(SETUP)
 	@$(MAKE) --no-print-directory -C kernel check-style
 
@@ -66,6 +71,9 @@ help:
 	@echo "  make run [CMD='...'] [RUN=dir]  start the lab; with CMD run it in the"
 	@echo "                                  guest, print its output, exit with its status"
 	@echo "  make test          host unit tests and QEMU scenarios (TAP, via prove)"
+	@echo "  make bench [COUNT=N] [CYCLES=N] [RUN=dir]"
+	@echo "                    boot, start and echo latency figures with plots"
+	@echo "                    (RUN/bench/summary.md, results.csv, latency-cdf.png)"
 	@echo "  make all           build everything that is stale (the default)"
 	@echo "  make setup         install missing Debian packages (tools/setup.sh)"
 	@echo "  make firmware      boot ROM, firmware and the bad test images"

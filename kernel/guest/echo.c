@@ -342,7 +342,8 @@ static unsigned long long percentile_us(const uint64_t *sorted, size_t count, un
 
 static void print_ping_usage(void)
 {
-	fprintf(stderr, "usage: " PROG_NAME " ping [-c N] [-s SIZE|A-B] [-q]\n");
+	fprintf(stderr, "usage: " PROG_NAME " ping [-c N] [-s SIZE|A-B] [-q] [-o FILE]\n"
+		"  -o FILE  also write every measured round trip, in ns, one per line\n");
 }
 
 struct ping_counts {
@@ -357,8 +358,29 @@ struct ping_options {
 	unsigned long count;
 	struct ping_sizes sizes;
 	const char *size_label;
+	const char *samples_path;	/* -o: raw round trips for plots */
 	bool quiet;
 };
+
+/* One measured round trip per line, in the order they happened. */
+static int write_samples(const char *path, const uint64_t *latency_ns, unsigned long count)
+{
+	unsigned long i;
+	FILE *f;
+
+	f = fopen(path, "w");
+	if (!f) {
+		print_error("ping: cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < count; i++)
+		fprintf(f, "%llu\n", (unsigned long long)latency_ns[i]);
+	if (fclose(f)) {
+		print_error("ping: cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 /* Run the round trips on an open channel and print the summary. */
 static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_options *opt)
@@ -368,7 +390,7 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 	unsigned long warmup, total, failed;
 	struct ping_counts n = { 0 };
 	uint64_t *latency_ns;
-	bool quiet = opt->quiet;
+	bool quiet = opt->quiet, samples_failed;
 	uint32_t seq;
 	int err;
 
@@ -454,6 +476,8 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 			latency_ns[n.ok++] = end - start;
 	}
 
+	samples_failed = opt->samples_path &&
+			 write_samples(opt->samples_path, latency_ns, n.ok);
 	if (n.ok) {
 		qsort(latency_ns, n.ok, sizeof(*latency_ns), compare_u64);
 		printf("%lu round trips, %s bytes: min %llu p50 %llu p90 %llu p99 %llu max %llu us\n",
@@ -472,7 +496,7 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 			    failed, total, n.timeouts, n.mismatches, n.aborted, n.late);
 		return EXIT_FAILURE;
 	}
-	return EXIT_SUCCESS;
+	return samples_failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int cmd_ping(int argc, char **argv)
@@ -486,7 +510,7 @@ int cmd_ping(int argc, char **argv)
 	const char *size_text = NULL;
 	int c, fd, ret;
 
-	while ((c = getopt(argc, argv, "+c:s:qh")) != -1) {
+	while ((c = getopt(argc, argv, "+c:s:qo:h")) != -1) {
 		switch (c) {
 		case 'c':
 			if (parse_uint(optarg, PING_COUNT_MAX, &opt.count) || opt.count == 0) {
@@ -505,6 +529,9 @@ int cmd_ping(int argc, char **argv)
 			break;
 		case 'q':
 			opt.quiet = true;
+			break;
+		case 'o':
+			opt.samples_path = optarg;
 			break;
 		case 'h':
 			print_ping_usage();
