@@ -27,6 +27,8 @@
 #define RUN_REMOTE_CONSOLE	"remote-console.log"
 #define RUN_REMOTE_QEMU_LOG	"qemu-remote.log"
 #define RUN_EVENTS		"events.jsonl"
+#define RUN_CTL_REQUEST		AR_RUN_CTL_REQUEST	/* faults.c */
+#define RUN_CTL_REPLY		AR_RUN_CTL_REPLY
 
 /*
  * The guest side of --cmd (kernel/rootfs/etc/init.d/amprelay-session):
@@ -79,6 +81,7 @@ enum ep_kind {
 	EP_QMP_LISTEN,
 	EP_QMP_CONN,
 	EP_CONSOLE,
+	EP_CTL,
 };
 extern int g_epfd;
 int ep_add(int fd, enum ep_kind kind, uint32_t index);
@@ -245,6 +248,7 @@ struct counters {
 	long long reset_asserts;
 	long long reset_deasserts;
 	long long reset_failures;
+	long long to_remote_injected_drops;	/* drop-doorbells requests */
 };
 
 struct lab {
@@ -272,6 +276,10 @@ struct lab {
 	struct counters cnt;
 	struct termios saved_tty;
 	bool tty_saved;
+	int ctl_fd;			/* inotify on the run directory */
+	long drop_to_remote;		/* doorbells still to drop on request */
+	bool remote_restarting;		/* relaunched, not yet connected */
+	int remote_restarts;
 };
 
 int run_lab(const struct options *opt, bool launch_qemus);
@@ -293,6 +301,16 @@ void drain_console(struct lab *l);
 void on_signal(struct lab *l);
 void stop_linux(struct lab *l);
 void stop_remote(struct lab *l);
+
+/* ---- faults.c: host-side faults, control requests, remote relaunch ---- */
+
+bool remote_died(struct lab *l, const char *desc);
+void remote_check_restarted(struct lab *l);
+int wait_remote_ready(struct lab *l, char *err, size_t errlen);
+bool drop_doorbell_to_remote(struct lab *l, unsigned int vec);
+int ctl_init(struct lab *l);
+void ctl_readable(struct lab *l);
+int run_ctl(const char *run_dir, int argc, char **argv);
 
 /* ---- dumpdtb.c -------------------------------------------------------- */
 

@@ -53,7 +53,8 @@ static void reset_assert(struct lab *l)
 	bool ok;
 
 	l->cnt.reset_asserts++;
-	ok = qmp_execute(&l->qmp, "stop", err, sizeof(err)) == 0;
+	ok = wait_remote_ready(l, err, sizeof(err)) == 0 &&
+	     qmp_execute(&l->qmp, "stop", err, sizeof(err)) == 0;
 	if (ok) {
 		resets_before = l->qmp.reset_events;
 		ok = qmp_execute(&l->qmp, "system_reset", err, sizeof(err)) == 0 &&
@@ -71,7 +72,8 @@ static void reset_deassert(struct lab *l)
 	bool ok;
 
 	l->cnt.reset_deasserts++;
-	ok = qmp_execute(&l->qmp, "cont", err, sizeof(err)) == 0;
+	ok = wait_remote_ready(l, err, sizeof(err)) == 0 &&
+	     qmp_execute(&l->qmp, "cont", err, sizeof(err)) == 0;
 	if (ok)
 		l->ivsh.page->core_held = 0;
 	ack_reset(l, "reset_deassert", AR_VEC_RESET_DEASSERT, t0, ok, err);
@@ -86,6 +88,8 @@ void on_linux_ring(struct lab *l, unsigned int vec)
 	l->cnt.rings_from_linux += count;
 	/* Rings that coalesced into one count are one doorbell: no loss. */
 	if (vec < AR_MBOX_NUM) {
+		if (drop_doorbell_to_remote(l, vec))
+			return;
 		if (uart_send_byte(&l->uart, (uint8_t)vec))
 			l->cnt.to_remote++;
 		else

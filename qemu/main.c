@@ -13,7 +13,8 @@ static const char synopsis[] =
 	"usage: amprelayd run [--run-dir DIR] [--cmd 'GUEST COMMAND'] [--build DIR] [--timeout SECONDS]\n"
 	"       amprelayd serve --run-dir DIR\n"
 	"       amprelayd cmdline --run-dir DIR [--cmd 'GUEST COMMAND'] [--build DIR]\n"
-	"       amprelayd dumpdtb OUT.dtb\n";
+	"       amprelayd dumpdtb OUT.dtb\n"
+	"       amprelayd ctl RUN_DIR freeze|kill|drop-doorbells N|status\n";
 
 static void usage(FILE *f)
 {
@@ -28,7 +29,12 @@ static void usage(FILE *f)
 		"           --timeout defaults to %d s with --cmd, none without.\n"
 		"  serve    only the sockets and the shared window; launches nothing\n"
 		"  cmdline  write the two QEMU command lines into DIR\n"
-		"  dumpdtb  dump the Linux machine's device tree (QEMU dumpdtb)\n",
+		"  dumpdtb  dump the Linux machine's device tree (QEMU dumpdtb)\n"
+		"  ctl      ask the running lab in RUN_DIR for a host-side fault:\n"
+		"           freeze (QMP stop of the remote), kill (SIGKILL the remote\n"
+		"           QEMU; it is started again), drop-doorbells N (the next N\n"
+		"           doorbells to the remote); the guest does the same by\n"
+		"           writing the request to /lab/ctl-request (qemu/README.md)\n",
 		DEFAULT_CMD_TIMEOUT_S);
 }
 
@@ -175,6 +181,12 @@ int main(int argc, char **argv)
 		if (argc != 3 || !*argv[2] || argv[2][0] == '-')
 			return bad_usage("%s", "dumpdtb takes exactly one output file");
 		return run_dumpdtb(argv[2]);
+	}
+
+	if (!strcmp(o.mode, "ctl")) {
+		if (argc < 4 || !*argv[2])
+			return bad_usage("%s", "ctl takes a run directory and a request");
+		return run_ctl(argv[2], argc - 3, argv + 3);
 	}
 
 	if (strcmp(o.mode, "run") && strcmp(o.mode, "serve") &&

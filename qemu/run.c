@@ -189,6 +189,8 @@ static void log_stop(struct lab *l)
 	ev_int(&e, "reset_asserts", c->reset_asserts);
 	ev_int(&e, "reset_deasserts", c->reset_deasserts);
 	ev_int(&e, "reset_failures", c->reset_failures);
+	ev_int(&e, "doorbells_dropped_on_request", c->to_remote_injected_drops);
+	ev_int(&e, "remote_restarts", l->remote_restarts);
 	ev_end(&e);
 }
 
@@ -279,6 +281,9 @@ static void dispatch(struct lab *l, uint64_t data)
 	case EP_CONSOLE:
 		console_readable(l);
 		break;
+	case EP_CTL:
+		ctl_readable(l);
+		break;
 	}
 }
 
@@ -307,6 +312,7 @@ static void loop(struct lab *l)
 				break;
 			}
 		}
+		remote_check_restarted(l);
 		check_deadlines(l);
 	}
 }
@@ -341,7 +347,7 @@ static int setup(struct lab *l)
 		return 0;
 	}
 
-	if (write_guest_cmd(l) < 0)
+	if (write_guest_cmd(l) < 0 || ctl_init(l) < 0)
 		return -1;
 	if (l->cmd_mode) {
 		if (run_path(l, path, RUN_LINUX_CONSOLE) < 0)
@@ -378,7 +384,7 @@ int run_lab(const struct options *opt, bool launch_qemus)
 	l->opt = opt;
 	l->launch = launch_qemus;
 	l->cmd_mode = launch_qemus && opt->cmd;
-	l->sigfd = l->console_fd = l->console_log_fd = -1;
+	l->sigfd = l->console_fd = l->console_log_fd = l->ctl_fd = -1;
 	l->ivsh.listen_fd = l->ivsh.client_fd = l->ivsh.shm_fd = -1;
 	for (int v = 0; v < AR_NUM_VECTORS; v++)
 		l->ivsh.peer_fd[v] = l->ivsh.own_fd[v] = -1;
@@ -410,6 +416,8 @@ int run_lab(const struct options *opt, bool launch_qemus)
 	ivsh_fini(&l->ivsh);
 	uart_fini(&l->uart);
 	qmp_fini(&l->qmp);
+	if (l->ctl_fd >= 0)
+		close(l->ctl_fd);
 	if (l->run_dir[0])
 		remove_run_files(l);
 	log_stop(l);

@@ -105,6 +105,8 @@ static void child_exited(struct lab *l, pid_t pid, int status)
 	if (pid == l->remote_pid) {
 		l->remote_pid = 0;
 		l->ivsh.page->remote_pid = 0;
+		if (remote_died(l, desc))
+			return;
 		if (!l->finished) {
 			err_msg("the remote QEMU (mps2-an386) exited unexpectedly (%s); see %s/%s",
 				desc, l->run_dir, RUN_REMOTE_QEMU_LOG);

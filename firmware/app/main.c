@@ -5,12 +5,14 @@
  * Linux writes into the resource table.
  */
 #include <amprelay/platform.h>
-#include "core/echo.h"
+#include "app/fault.h"
 #include "core/log.h"
 #include "core/port.h"
 #include "core/rpmsg.h"
+#include "core/services.h"
 #include "core/trace.h"
 #include "port/board.h"
+#include "port/crash.h"
 #include "rsc_table.h"
 
 void ar_fw_main(void) __attribute__((noreturn));
@@ -32,7 +34,7 @@ static const struct ar_rpmsg_config rpmsg_config = {
 
 static struct ar_trace trace;
 static struct ar_rpmsg rpmsg;
-static struct ar_rpmsg_ept echo_ept;
+static struct ar_services services;
 
 void ar_fw_main(void)
 {
@@ -41,6 +43,9 @@ void ar_fw_main(void)
 	/* Filled in after linking: read it from memory, not the initialiser. */
 	uint32_t build_id =
 		((const volatile struct ar_image_header *)&ar_image_header)->build_id;
+	struct ar_svc_config svc_config;
+	uint64_t now_us, clock_total = 0;
+	uint32_t clock_last = 0;
 
 	ar_board_init();
 	ar_trace_init(&trace, (void *)(AR_WIN_REMOTE_DA + AR_TRACE_OFF),
@@ -50,7 +55,14 @@ void ar_fw_main(void)
 	       (unsigned int)build_id, (unsigned int)ctrl->boot_count);
 
 	ar_rpmsg_init(&rpmsg, &rpmsg_config);
-	ar_echo_init(&rpmsg, &echo_ept);
+	svc_config.ctrl = ctrl;
+	svc_config.crash = (volatile const struct ar_crash_record *)
+		(AR_WIN_REMOTE_DA + AR_CRASH_OFF);
+	svc_config.trace = &trace;
+	svc_config.build_id = build_id;
+	svc_config.fault_inject = ar_fault_inject;
+	ar_services_init(&services, &rpmsg, &svc_config);
+	ar_fault_init(&rpmsg);
 
 	ctrl->magic = AR_CTRL_MAGIC;
 	ctrl->build_id = build_id;
@@ -62,7 +74,15 @@ void ar_fw_main(void)
 
 	for (;;) {
 		ctrl->heartbeat++;
-		ar_rpmsg_poll(&rpmsg);
-		ar_board_wait();
+		ar_wdog_feed();
+		now_us = ar_services_clock(&clock_total, &clock_last, ar_port_time_us());
+		if (!ar_fault_rpmsg_silenced()) {
+			/* Before the rpmsg poll, whose flush sends what it queued. */
+			ar_services_poll(&services, now_us);
+			ar_rpmsg_poll(&rpmsg);
+		}
+		/* Linux's liveness check: its doorbells still reach us. */
+		if (ar_board_wait() & AR_EVT_DOORBELL)
+			ctrl->liveness_ack = ctrl->liveness_seq;
 	}
 }

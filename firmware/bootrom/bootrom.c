@@ -149,6 +149,41 @@ static void __attribute__((noreturn)) start(uint32_t vectors)
 	__builtin_unreachable();
 }
 
+/*
+ * ctrl.running is set by the firmware once it runs and cleared by Linux
+ * before every release from reset. Finding it set here means the core
+ * was reset behind Linux's back (watchdog, lockup): report that as a
+ * crash and do not start the firmware again on our own.
+ */
+static void __attribute__((noreturn)) report_unexpected_reset(void)
+{
+	volatile struct ar_crash_record *r =
+		(volatile struct ar_crash_record *)(AR_WIN_REMOTE_DA + AR_CRASH_OFF);
+	uint32_t count = r->magic == AR_CRASH_MAGIC ? r->count : 0;
+	static const char msg[] = "reset while the firmware was running";
+	volatile uint32_t *w;
+	unsigned int i;
+
+	r->magic = 0;
+	ar_dmb();
+	/* No registers to report: the reset took them. */
+	for (w = &r->r0; w <= &r->bfar; w++)
+		*w = 0;
+	for (w = &r->r4; w <= &r->r11; w++)
+		*w = 0;
+	r->cause = AR_CAUSE_UNEXPECTED_RESET;
+	r->count = count + 1;
+	for (i = 0; i < sizeof(msg); i++)
+		r->msg[i] = msg[i];
+	ar_dmb();
+	r->magic = AR_CRASH_MAGIC;
+	ar_dsb_isb();
+	puts0("amprelay boot ROM: unexpected reset, waiting for Linux\n");
+	ar_uart_putc(AR_UART1, AR_MBOX_CRASH);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 void ar_bootrom_reset(void)
 {
 	struct ar_image_header h;
@@ -156,6 +191,8 @@ void ar_bootrom_reset(void)
 
 	ar_uart_init(AR_UART0, AR_UART_CTRL_TX_EN);
 	ar_uart_init(AR_UART1, AR_UART_CTRL_TX_EN);
+	if (ctrl->magic == AR_CTRL_MAGIC && ctrl->running)
+		report_unexpected_reset();
 	ctrl->magic = AR_CTRL_MAGIC;
 	ctrl->boot_error = AR_BOOTERR_NONE;
 	ctrl->boot_state = AR_BOOT_ROM;

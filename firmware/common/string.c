@@ -49,3 +49,22 @@ void *memmove(void *dst, const void *src, size_t n)
 	}
 	return dst;
 }
+
+/* For the console's text commands. */
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return (size_t)(p - s);
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}

@@ -13,3 +13,9 @@ void ar_echo_init(struct ar_rpmsg *rp, struct ar_rpmsg_ept *ept)
 {
 	ar_rpmsg_add_ept(rp, ept, AR_SVC_ECHO_NAME, AR_SVC_ECHO_ADDR, echo_cb);
 }
+
+void ar_echo_init_as(struct ar_rpmsg *rp, struct ar_rpmsg_ept *ept,
+		     const char *name, uint32_t addr)
+{
+	ar_rpmsg_add_ept(rp, ept, name, addr, echo_cb);
+}

@@ -90,6 +90,8 @@ void ar_rpmsg_add_ept(struct ar_rpmsg *rp, struct ar_rpmsg_ept *ept,
 	ept->cb = cb;
 	ept->next = NULL;
 	ept->announced = 0;
+	ept->msgs_in = ept->bytes_in = ept->msgs_out = ept->bytes_out = 0;
+	ept->drops = ept->errors = 0;
 	/* Announce in registration order. */
 	while (*pos)
 		pos = &(*pos)->next;
@@ -135,6 +137,7 @@ int ar_rpmsg_send(struct ar_rpmsg *rp, uint32_t src, uint32_t dst,
 		  const void *data, uint32_t len)
 {
 	struct ar_rpmsg_hdr hdr = { .src = src, .dst = dst, .len = (uint16_t)len };
+	struct ar_rpmsg_ept *ept;
 	uint16_t head;
 	uint8_t *buf;
 
@@ -150,6 +153,12 @@ int ar_rpmsg_send(struct ar_rpmsg *rp, uint32_t src, uint32_t dst,
 	memmove(buf + sizeof(hdr), data, len);
 	ar_vq_put_used(&rp->vq_rx, head, sizeof(hdr) + len);
 	rp->st.msgs_out++;
+	for (ept = rp->epts; ept && ept->addr != src; ept = ept->next)
+		;
+	if (ept) {
+		ept->msgs_out++;
+		ept->bytes_out += len;
+	}
 	return 0;
 }
 
@@ -219,6 +228,8 @@ static void rp_drain_tx(struct ar_rpmsg *rp)
 		if (ept->cb(rp, ept, hdr.src, msg + sizeof(hdr), hdr.len) == -EAGAIN)
 			return;		/* back-pressure: retried on a later poll */
 		rp->st.msgs_in++;
+		ept->msgs_in++;
+		ept->bytes_in += hdr.len;
 give_back:
 		ar_vq_consume(vq);
 		ar_vq_put_used(vq, b.head, 0);

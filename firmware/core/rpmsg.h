@@ -35,6 +35,9 @@ struct ar_rpmsg_ept {
 	ar_rpmsg_cb cb;
 	struct ar_rpmsg_ept *next;
 	uint8_t announced;
+	/* Counted by the core (in, out) and by the service (drops, errors). */
+	uint32_t msgs_in, bytes_in, msgs_out, bytes_out;
+	uint32_t drops, errors;
 };
 
 /* Where things are; every address the core uses comes from here. */

@@ -55,6 +55,18 @@
 #define AR_WDOG_BASE		0x40008000	/* CMSDK watchdog, to NMI */
 #define AR_REMOTE_CPU_HZ	25000000
 
+/*
+ * Liveness. The firmware feeds the watchdog (clocked at AR_REMOTE_CPU_HZ)
+ * every main-loop pass: its first expiry is an NMI that reports a hang,
+ * the second resets the core. Linux's own check wants ctrl.heartbeat to
+ * move, and its liveness doorbell acknowledged, within every
+ * AR_HEARTBEAT_CHECK_MS, which covers what the remote cannot report
+ * itself (frozen, killed, doorbells lost). It is longer than two
+ * watchdog periods so that a watchdog reset is reported as such.
+ */
+#define AR_WDOG_TIMEOUT_MS	500
+#define AR_HEARTBEAT_CHECK_MS	1500
+
 /* ---- Virtio / rpmsg -------------------------------------------------- */
 
 #define AR_VRING_NUM		256	/* descriptors per vring */
@@ -70,6 +82,16 @@
 /* Service names (announced by name service) and firmware addresses. */
 #define AR_SVC_ECHO_NAME	"amprelay-echo"
 #define AR_SVC_ECHO_ADDR	0x400
+#define AR_SVC_CMD_NAME		"amprelay-cmd"	/* include/amprelay/services.h */
+#define AR_SVC_CMD_ADDR		0x401
+#define AR_SVC_TELEM_NAME	"amprelay-telemetry"
+#define AR_SVC_TELEM_ADDR	0x402
+#define AR_SVC_CONSOLE_NAME	"rpmsg-tty"	/* Linux rpmsg_tty: /dev/ttyRPMSGn */
+#define AR_SVC_CONSOLE_ADDR	0x403
+#define AR_SVC_SAMPLE_NAME	"rpmsg-client-sample"	/* samples/rpmsg */
+#define AR_SVC_SAMPLE_ADDR	0x404
+#define AR_SVC_OPENAMP_NAME	"rpmsg-openamp-demo-channel"	/* OpenAMP echo */
+#define AR_SVC_OPENAMP_ADDR	0x405
 
 /* ---- Resource table -------------------------------------------------- */
 
@@ -96,7 +118,9 @@
 #define AR_MBOX_NUM		3
 #define AR_VEC_RESET_ASSERT	3	/* Linux -> daemon: hold core; ack back */
 #define AR_VEC_RESET_DEASSERT	4	/* Linux -> daemon: release core; ack */
-#define AR_VEC_EVENT		5	/* daemon -> Linux: see sysctl page */
+#define AR_VEC_EVENT		5	/* daemon -> Linux: see sysctl page; also
+					 * a receive-only mailbox channel whose
+					 * message is sysctl.event */
 #define AR_NUM_VECTORS		8
 
 #define AR_IVSHMEM_LINUX_ID	0
@@ -173,6 +197,14 @@
 #define AR_EVENT_REMOTE_DIED	1	/* the remote QEMU process exited */
 #define AR_EVENT_REMOTE_RESTARTED 2	/* a new remote QEMU is held in reset */
 
+/*
+ * Host-side fault requests (amprelayd ctl, or the guest writing into /lab,
+ * the 9p share of the run directory): one line in AR_RUN_CTL_REQUEST,
+ * answered by amprelayd in AR_RUN_CTL_REPLY ("ok ..." / "error ...").
+ */
+#define AR_RUN_CTL_REQUEST	"ctl-request"
+#define AR_RUN_CTL_REPLY	"ctl-reply"
+
 #ifndef AMPRELAY_NO_C
 
 #ifdef __KERNEL__
@@ -224,7 +256,13 @@ struct ar_ctrl {
 	uint32_t running;	/* 1 while firmware runs: reset detection */
 	uint32_t heartbeat;	/* incremented by the firmware main loop */
 	uint32_t build_id;	/* copied from the image header */
-	uint32_t reserved[9];
+	/*
+	 * Liveness doorbell: Linux bumps liveness_seq and rings AR_MBOX_VQ;
+	 * the firmware copies it to liveness_ack when a doorbell wakes it.
+	 */
+	uint32_t liveness_seq;
+	uint32_t liveness_ack;
+	uint32_t reserved[7];
 };
 
 /* Crash record, written by the firmware's fault handlers. */
@@ -235,6 +273,8 @@ struct ar_crash_record {
 	uint32_t cfsr, hfsr, mmfar, bfar;
 	uint32_t count;
 	char msg[64];
+	/* Callee-saved registers at the fault, for a debugger's unwinding. */
+	uint32_t r4, r5, r6, r7, r8, r9, r10, r11;
 };
 
 /*

@@ -4,9 +4,15 @@
  *
  * Everything platform specific comes from the device tree: the window
  * regions (memory-region, translated to remote addresses by the parent
- * bus's dma-ranges), the mailbox channels "vq", "boot" and "crash", and the
- * reset line that holds the core. Start releases the reset and waits for
- * the boot ROM's verdict in the control page; stop asserts the reset.
+ * bus's dma-ranges), the mailbox channels "vq", "boot", "crash" and
+ * "event", and the reset line that holds the core. Start releases the
+ * reset and waits for the boot ROM's verdict in the control page; stop
+ * asserts the reset, which works whatever state the core is in.
+ *
+ * A crash is seen four ways, each ending in one rproc_report_crash(): the
+ * firmware's crash record (crash channel), amprelayd's "remote died" event,
+ * and our own liveness check, which wants ctrl.heartbeat to move and each
+ * liveness doorbell to be acknowledged within AR_HEARTBEAT_CHECK_MS.
  */
 
 #include <linux/cleanup.h>
@@ -19,6 +25,7 @@
 #include <linux/jiffies.h>
 #include <linux/mailbox_client.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
@@ -41,6 +48,15 @@
 #define AMPRELAY_RPROC_REGION_CTRL	"ctrl"
 #define AMPRELAY_RPROC_REGION_VBUF	"vdev0buffer"
 
+/*
+ * Off while a user holds the core in a debugger: a halted core is not a
+ * dead one. Read at every check, so it can be flipped at run time.
+ */
+static bool heartbeat_check = true;
+module_param(heartbeat_check, bool, 0644);
+MODULE_PARM_DESC(heartbeat_check,
+		 "Report a watchdog crash when the remote stops its heartbeat (default: on)");
+
 struct amprelay_rproc_region {
 	const char *name;
 	phys_addr_t pa;
@@ -60,9 +76,11 @@ struct amprelay_rproc {
 	struct mbox_client vq_client;
 	struct mbox_client boot_client;
 	struct mbox_client crash_client;
+	struct mbox_client event_client;
 	struct mbox_chan *vq_chan;
 	struct mbox_chan *boot_chan;
 	struct mbox_chan *crash_chan;
+	struct mbox_chan *event_chan;
 
 	struct workqueue_struct *vq_wq;
 	struct work_struct vq_work;
@@ -71,9 +89,20 @@ struct amprelay_rproc {
 	/* Crash record announced by the firmware; crash_len 0 if none. */
 	u32 crash_da;
 	u32 crash_len;
+	void *crash_va;		/* the whole crash region */
+
+	/* Set by the first crash report after a start: one report per fault. */
+	atomic_t crash_reported;
+	/* Window regions are coredump segments once per boot (not recovery). */
+	bool dump_segments_added;
+
+	struct delayed_work liveness_work;
+	u32 last_heartbeat;
+	u32 liveness_seq;
 };
 
 static const char * const amprelay_rproc_boot_errors[] = AR_BOOTERR_STRINGS;
+static const char * const amprelay_rproc_causes[] = AR_CAUSE_STRINGS;
 
 static const struct amprelay_rproc_region *
 amprelay_rproc_find_region(struct amprelay_rproc *priv, const char *name)
@@ -129,6 +158,7 @@ static int amprelay_rproc_prepare(struct rproc *rproc)
 
 	priv->crash_da = 0;
 	priv->crash_len = 0;
+	priv->dump_segments_added = false;
 
 	for (i = 0; i < priv->num_regions; i++) {
 		const struct amprelay_rproc_region *r = &priv->regions[i];
@@ -266,6 +296,227 @@ static int amprelay_rproc_handle_rsc(struct rproc *rproc, u32 rsc_type,
 	return amprelay_rproc_handle_crash_rsc(rproc->priv, rsc, avail);
 }
 
+/* ---- Coredump --------------------------------------------------------- */
+
+/* End of what the image occupies in the load area, .bss and stack included. */
+static u32 amprelay_rproc_image_end(const struct firmware *fw, u32 base,
+				    u32 size)
+{
+	const struct elf32_hdr *ehdr = (const struct elf32_hdr *)fw->data;
+	const struct elf32_phdr *phdr;
+	u64 end = base;
+	unsigned int i;
+
+	/* The loader has already checked the program headers. */
+	phdr = (const struct elf32_phdr *)(fw->data + ehdr->e_phoff);
+	for (i = 0; i < ehdr->e_phnum; i++) {
+		u64 seg_end = (u64)phdr[i].p_paddr + phdr[i].p_memsz;
+
+		if (phdr[i].p_type != PT_LOAD || phdr[i].p_paddr < base ||
+		    seg_end > (u64)base + size)
+			continue;
+		end = max(end, seg_end);
+	}
+	return end;
+}
+
+/*
+ * The dump holds what a post-mortem needs: the image's data and stack,
+ * the vrings, the trace buffer, the crash record and the control page.
+ * The buffer pool is left out (1 MiB of old messages, not ours to map).
+ */
+static int amprelay_rproc_add_dump_segments(struct amprelay_rproc *priv,
+					    const struct firmware *fw)
+{
+	struct rproc *rproc = priv->rproc;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < priv->num_regions; i++) {
+		const struct amprelay_rproc_region *r = &priv->regions[i];
+		size_t len = r->size;
+
+		if (!strcmp(r->name, AMPRELAY_RPROC_REGION_VBUF))
+			continue;
+		if (!strcmp(r->name, AMPRELAY_RPROC_REGION_FW))
+			len = amprelay_rproc_image_end(fw, r->da, r->size) - r->da;
+		if (!len)
+			continue;
+		ret = rproc_coredump_add_segment(rproc, r->da, len);
+		if (ret)
+			return ret;
+	}
+	priv->dump_segments_added = true;
+	return 0;
+}
+
+/* Recovery reloads through here too; the segments stay from the boot. */
+static int amprelay_rproc_load(struct rproc *rproc, const struct firmware *fw)
+{
+	struct amprelay_rproc *priv = rproc->priv;
+	int ret;
+
+	ret = rproc_elf_load_segments(rproc, fw);
+	if (ret)
+		return ret;
+	if (priv->dump_segments_added)
+		return 0;
+	return amprelay_rproc_add_dump_segments(priv, fw);
+}
+
+/* ---- Crash detection -------------------------------------------------- */
+
+/* Only the first report after a start counts: one fault, one recovery. */
+static bool amprelay_rproc_claim_crash(struct amprelay_rproc *priv)
+{
+	if (READ_ONCE(priv->rproc->state) != RPROC_RUNNING)
+		return false;
+	return atomic_cmpxchg(&priv->crash_reported, 0, 1) == 0;
+}
+
+static enum rproc_crash_type amprelay_rproc_crash_type(u32 cause)
+{
+	switch (cause) {
+	case AR_CAUSE_MEMMANAGE:
+		return RPROC_MMUFAULT;
+	case AR_CAUSE_WATCHDOG:
+	case AR_CAUSE_UNEXPECTED_RESET:
+		return RPROC_WATCHDOG;
+	default:
+		return RPROC_FATAL_ERROR;
+	}
+}
+
+static const char *amprelay_rproc_crash_type_name(enum rproc_crash_type type)
+{
+	switch (type) {
+	case RPROC_MMUFAULT:
+		return "mmufault";
+	case RPROC_WATCHDOG:
+		return "watchdog";
+	default:
+		return "fatal error";
+	}
+}
+
+/* One dmesg line per crash, from the record the firmware left. */
+static void amprelay_rproc_crash_rx(struct mbox_client *cl, void *msg)
+{
+	struct amprelay_rproc *priv =
+		container_of(cl, struct amprelay_rproc, crash_client);
+	struct rproc *rproc = priv->rproc;
+	struct device *dev = &rproc->dev;
+	enum rproc_crash_type type;
+	struct ar_crash_record rec;
+
+	/*
+	 * Booting, stopped, already crashed or not registered: nothing to
+	 * recover (start's timeout reports a failed boot), or already
+	 * reported.
+	 */
+	if (!amprelay_rproc_claim_crash(priv))
+		return;
+
+	if (!priv->crash_len) {
+		dev_err(dev, "crash doorbell, but the firmware declared no crash record; reporting fatal error\n");
+		rproc_report_crash(rproc, RPROC_FATAL_ERROR);
+		return;
+	}
+
+	memcpy(&rec, priv->crash_va + (priv->crash_da - priv->crash_region->da),
+	       sizeof(rec));
+	rec.msg[sizeof(rec.msg) - 1] = '\0';
+	if (rec.magic != AR_CRASH_MAGIC || rec.cause == AR_CAUSE_NONE ||
+	    rec.cause >= ARRAY_SIZE(amprelay_rproc_causes)) {
+		dev_err(dev, "crash doorbell with no valid record (magic 0x%08x, cause %u); reporting fatal error\n",
+			rec.magic, rec.cause);
+		rproc_report_crash(rproc, RPROC_FATAL_ERROR);
+		return;
+	}
+
+	type = amprelay_rproc_crash_type(rec.cause);
+	dev_err(dev,
+		"remote crash #%u: %s at pc 0x%08x lr 0x%08x sp 0x%08x (cfsr 0x%08x hfsr 0x%08x mmfar 0x%08x bfar 0x%08x)%s%s%s, reporting %s\n",
+		rec.count, amprelay_rproc_causes[rec.cause], rec.pc, rec.lr,
+		rec.sp, rec.cfsr, rec.hfsr, rec.mmfar, rec.bfar,
+		rec.msg[0] ? " \"" : "", rec.msg, rec.msg[0] ? "\"" : "",
+		amprelay_rproc_crash_type_name(type));
+	rproc_report_crash(rproc, type);
+}
+
+static void amprelay_rproc_event_rx(struct mbox_client *cl, void *msg)
+{
+	struct amprelay_rproc *priv =
+		container_of(cl, struct amprelay_rproc, event_client);
+	struct rproc *rproc = priv->rproc;
+	u32 event = (uintptr_t)msg;
+
+	if (event != AR_EVENT_REMOTE_DIED)
+		return;
+	if (!amprelay_rproc_claim_crash(priv))
+		return;
+	dev_err(&rproc->dev,
+		"remote crash: the remote QEMU process died (amprelayd event), reporting watchdog\n");
+	rproc_report_crash(rproc, RPROC_WATCHDOG);
+}
+
+static void amprelay_rproc_ring_vq(struct amprelay_rproc *priv)
+{
+	if (mbox_send_message(priv->vq_chan, NULL) >= 0)
+		mbox_client_txdone(priv->vq_chan, 0);
+}
+
+static void amprelay_rproc_liveness_arm(struct amprelay_rproc *priv)
+{
+	struct ar_ctrl *ctrl = priv->ctrl;
+
+	priv->last_heartbeat = READ_ONCE(ctrl->heartbeat);
+	priv->liveness_seq++;
+	WRITE_ONCE(ctrl->liveness_seq, priv->liveness_seq);
+	/* The firmware acknowledges on the doorbell interrupt, not on a poll. */
+	amprelay_rproc_ring_vq(priv);
+	schedule_delayed_work(&priv->liveness_work,
+			      msecs_to_jiffies(AR_HEARTBEAT_CHECK_MS));
+}
+
+/*
+ * Runs only between a successful start and the next stop, which cancels
+ * it; it never takes rproc->lock, which stop holds while cancelling.
+ */
+static void amprelay_rproc_liveness_work(struct work_struct *work)
+{
+	struct amprelay_rproc *priv =
+		container_of(to_delayed_work(work), struct amprelay_rproc,
+			     liveness_work);
+	struct rproc *rproc = priv->rproc;
+	struct ar_ctrl *ctrl = priv->ctrl;
+	u32 heartbeat, ack;
+
+	if (READ_ONCE(rproc->state) != RPROC_RUNNING ||
+	    atomic_read(&priv->crash_reported))
+		return;
+
+	heartbeat = READ_ONCE(ctrl->heartbeat);
+	ack = READ_ONCE(ctrl->liveness_ack);
+	if (READ_ONCE(heartbeat_check) &&
+	    (heartbeat == priv->last_heartbeat || ack != priv->liveness_seq)) {
+		if (!amprelay_rproc_claim_crash(priv))
+			return;
+		if (heartbeat == priv->last_heartbeat)
+			dev_err(&rproc->dev,
+				"remote crash: heartbeat stuck at %u for %u ms, reporting watchdog\n",
+				heartbeat, AR_HEARTBEAT_CHECK_MS);
+		else
+			dev_err(&rproc->dev,
+				"remote crash: liveness doorbell %u not acknowledged within %u ms (last ack %u), reporting watchdog\n",
+				priv->liveness_seq, AR_HEARTBEAT_CHECK_MS, ack);
+		rproc_report_crash(rproc, RPROC_WATCHDOG);
+		return;
+	}
+
+	amprelay_rproc_liveness_arm(priv);
+}
+
 /* ---- Start, stop, kick ------------------------------------------------ */
 
 /*
@@ -311,6 +562,12 @@ static int amprelay_rproc_start(struct rproc *rproc)
 
 	WRITE_ONCE(ctrl->boot_error, AR_BOOTERR_NONE);
 	WRITE_ONCE(ctrl->boot_state, AR_BOOT_IDLE);
+	/* A release by Linux is expected: the boot ROM must not report it. */
+	WRITE_ONCE(ctrl->running, 0);
+	WRITE_ONCE(ctrl->liveness_seq, 0);
+	WRITE_ONCE(ctrl->liveness_ack, 0);
+	priv->liveness_seq = 0;
+	atomic_set(&priv->crash_reported, 0);
 	reinit_completion(&priv->boot_done);
 
 	ret = reset_control_deassert(priv->reset);
@@ -344,6 +601,7 @@ static int amprelay_rproc_start(struct rproc *rproc)
 
 	dev_info(dev, "firmware running, build id 0x%08x\n",
 		 READ_ONCE(ctrl->build_id));
+	amprelay_rproc_liveness_arm(priv);
 	return 0;
 }
 
@@ -351,6 +609,8 @@ static int amprelay_rproc_stop(struct rproc *rproc)
 {
 	struct amprelay_rproc *priv = rproc->priv;
 	int ret;
+
+	cancel_delayed_work_sync(&priv->liveness_work);
 
 	/* amprelayd stops and resets the remote QEMU, then acks. */
 	ret = reset_control_assert(priv->reset);
@@ -383,7 +643,7 @@ static const struct rproc_ops amprelay_rproc_ops = {
 	.kick = amprelay_rproc_kick,
 	.handle_rsc = amprelay_rproc_handle_rsc,
 	/* Setting .load means the core fills in none of the ELF helpers. */
-	.load = rproc_elf_load_segments,
+	.load = amprelay_rproc_load,
 	.parse_fw = amprelay_rproc_parse_fw,
 	.sanity_check = amprelay_rproc_sanity_check,
 	.find_loaded_rsc_table = rproc_elf_find_loaded_rsc_table,
@@ -428,22 +688,6 @@ static void amprelay_rproc_boot_rx(struct mbox_client *cl, void *msg)
 	complete(&priv->boot_done);
 }
 
-static void amprelay_rproc_crash_rx(struct mbox_client *cl, void *msg)
-{
-	struct amprelay_rproc *priv =
-		container_of(cl, struct amprelay_rproc, crash_client);
-	struct rproc *rproc = priv->rproc;
-
-	dev_warn(&rproc->dev, "remote processor reported a crash\n");
-
-	/*
-	 * Booting, stopped or not yet registered: the core has nothing to
-	 * recover, and start's timeout already reports a failed boot.
-	 */
-	if (READ_ONCE(rproc->state) == RPROC_RUNNING)
-		rproc_report_crash(rproc, RPROC_FATAL_ERROR);
-}
-
 static void amprelay_rproc_free_mbox(void *chan)
 {
 	mbox_free_channel(chan);
@@ -475,6 +719,14 @@ static int amprelay_rproc_request_mbox(struct amprelay_rproc *priv,
 static void amprelay_rproc_destroy_wq(void *wq)
 {
 	destroy_workqueue(wq);
+}
+
+/* A check still queued after a crash must not outlive the driver. */
+static void amprelay_rproc_cancel_liveness(void *data)
+{
+	struct amprelay_rproc *priv = data;
+
+	cancel_delayed_work_sync(&priv->liveness_work);
 }
 
 /* ---- Probe ------------------------------------------------------------ */
@@ -598,6 +850,12 @@ static int amprelay_rproc_parse_regions(struct amprelay_rproc *priv)
 		return dev_err_probe(dev, PTR_ERR(priv->ctrl),
 				     "cannot map region %s\n", ctrl->name);
 
+	priv->crash_va = devm_memremap(dev, crash->pa, crash->size,
+				       MEMREMAP_WC);
+	if (IS_ERR(priv->crash_va))
+		return dev_err_probe(dev, PTR_ERR(priv->crash_va),
+				     "cannot map region %s\n", crash->name);
+
 	priv->crash_region = crash;
 	return 0;
 }
@@ -623,6 +881,7 @@ static int amprelay_rproc_probe(struct platform_device *pdev)
 	priv->rproc = rproc;
 	init_completion(&priv->boot_done);
 	INIT_WORK(&priv->vq_work, amprelay_rproc_vq_work);
+	INIT_DELAYED_WORK(&priv->liveness_work, amprelay_rproc_liveness_work);
 
 	ret = amprelay_rproc_parse_regions(priv);
 	if (ret)
@@ -652,11 +911,22 @@ static int amprelay_rproc_probe(struct platform_device *pdev)
 					  amprelay_rproc_crash_rx);
 	if (ret)
 		return ret;
+	ret = amprelay_rproc_request_mbox(priv, &priv->event_client,
+					  &priv->event_chan, "event",
+					  amprelay_rproc_event_rx);
+	if (ret)
+		return ret;
 
 	priv->reset = devm_reset_control_get_exclusive(dev, NULL);
 	if (IS_ERR(priv->reset))
 		return dev_err_probe(dev, PTR_ERR(priv->reset),
 				     "cannot get the reset line of the remote core\n");
+
+	/* Runs at removal after rproc_del, before the channels go. */
+	ret = devm_add_action_or_reset(dev, amprelay_rproc_cancel_liveness,
+				       priv);
+	if (ret)
+		return ret;
 
 	ret = rproc_coredump_set_elf_info(rproc, ELFCLASS32, EM_ARM);
 	if (ret)

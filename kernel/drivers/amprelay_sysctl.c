@@ -2,8 +2,9 @@
 /*
  * AmpRelay system controller: the ivshmem-doorbell PCI function served by
  * amprelayd, presented as the SoC's mailbox controller (one channel per
- * MSI-X vector below AR_MBOX_NUM) and reset controller (line AR_RESET_CM4
- * holds the remote core).
+ * MSI-X vector below AR_MBOX_NUM, plus the receive-only channel
+ * AR_VEC_EVENT whose message is sysctl.event) and reset controller (line
+ * AR_RESET_CM4 holds the remote core).
  *
  * Linux rings vector v of amprelayd with (AR_IVSHMEM_DAEMON_PEER << 16) | v
  * in the BAR0 doorbell; amprelayd raises MSI-X vector v in return. BAR2 is
@@ -31,13 +32,16 @@
 #define AMPRELAY_SYSCTL_REGS_BAR	0
 #define AMPRELAY_SYSCTL_PAGE_BAR	2
 
+/* Channel numbers are vector numbers; the reset vectors are not channels. */
+#define AMPRELAY_SYSCTL_NUM_CHANS	(AR_VEC_EVENT + 1)
+
 struct amprelay_sysctl {
 	struct device *dev;
 	void __iomem *regs;
 	void __iomem *page;
-	int mbox_irq[AR_MBOX_NUM];
+	int mbox_irq[AMPRELAY_SYSCTL_NUM_CHANS];
 	struct mbox_controller mbox;
-	struct mbox_chan chans[AR_MBOX_NUM];
+	struct mbox_chan chans[AMPRELAY_SYSCTL_NUM_CHANS];
 	struct reset_controller_dev rcdev;
 	/* One reset command in flight: the acks carry no sequence number. */
 	struct mutex reset_lock;
@@ -75,9 +79,14 @@ static int amprelay_sysctl_send_data(struct mbox_chan *chan, void *data)
 {
 	struct amprelay_sysctl *sysctl =
 		container_of(chan->mbox, struct amprelay_sysctl, mbox);
+	unsigned int vector = amprelay_sysctl_chan_vector(chan);
+
+	/* Events only flow from amprelayd to Linux. */
+	if (vector >= AR_MBOX_NUM)
+		return -EINVAL;
 
 	/* A doorbell carries no payload; the vector is the message. */
-	amprelay_sysctl_ring(sysctl, amprelay_sysctl_chan_vector(chan));
+	amprelay_sysctl_ring(sysctl, vector);
 	return 0;
 }
 
@@ -100,6 +109,25 @@ static void amprelay_sysctl_shutdown(struct mbox_chan *chan)
 		container_of(chan->mbox, struct amprelay_sysctl, mbox);
 
 	disable_irq(sysctl->mbox_irq[amprelay_sysctl_chan_vector(chan)]);
+}
+
+static struct mbox_chan *
+amprelay_sysctl_xlate(struct mbox_controller *mbox,
+		      const struct of_phandle_args *spec)
+{
+	unsigned int vector;
+
+	if (spec->args_count != 1)
+		return ERR_PTR(-EINVAL);
+	vector = spec->args[0];
+	if (vector >= AMPRELAY_SYSCTL_NUM_CHANS ||
+	    (vector >= AR_MBOX_NUM && vector != AR_VEC_EVENT)) {
+		dev_err(mbox->dev,
+			"vector %u is not a mailbox channel (0..%u or %u)\n",
+			vector, AR_MBOX_NUM - 1, AR_VEC_EVENT);
+		return ERR_PTR(-EINVAL);
+	}
+	return &mbox->chans[vector];
 }
 
 static const struct mbox_chan_ops amprelay_sysctl_mbox_ops = {
@@ -226,12 +254,16 @@ static irqreturn_t amprelay_sysctl_ack_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/* The event channel's message is the event code itself (AR_EVENT_*). */
 static irqreturn_t amprelay_sysctl_event_irq(int irq, void *data)
 {
-	struct amprelay_sysctl *sysctl = data;
+	struct mbox_chan *chan = data;
+	struct amprelay_sysctl *sysctl =
+		container_of(chan->mbox, struct amprelay_sysctl, mbox);
+	u32 event = amprelay_sysctl_page_field(sysctl, event);
 
-	dev_info_ratelimited(sysctl->dev, "amprelayd event %u\n",
-			     amprelay_sysctl_page_field(sysctl, event));
+	dev_info_ratelimited(sysctl->dev, "amprelayd event %u\n", event);
+	mbox_chan_received_data(chan, (void *)(uintptr_t)event);
 	return IRQ_HANDLED;
 }
 
@@ -295,10 +327,15 @@ static int amprelay_sysctl_setup_irqs(struct amprelay_sysctl *sysctl,
 	if (irq < 0)
 		return irq;
 
+	/* Enabled, like the mailbox ones, once a client binds. */
 	irq = amprelay_sysctl_request_irq(pdev, AR_VEC_EVENT,
-					  amprelay_sysctl_event_irq, 0,
-					  "event", sysctl);
-	return irq < 0 ? irq : 0;
+					  amprelay_sysctl_event_irq,
+					  IRQF_NO_AUTOEN, "event",
+					  &sysctl->chans[AR_VEC_EVENT]);
+	if (irq < 0)
+		return irq;
+	sysctl->mbox_irq[AR_VEC_EVENT] = irq;
+	return 0;
 }
 
 static int amprelay_sysctl_probe(struct pci_dev *pdev,
@@ -370,7 +407,8 @@ static int amprelay_sysctl_probe(struct pci_dev *pdev,
 	sysctl->mbox.dev = dev;
 	sysctl->mbox.ops = &amprelay_sysctl_mbox_ops;
 	sysctl->mbox.chans = sysctl->chans;
-	sysctl->mbox.num_chans = AR_MBOX_NUM;
+	sysctl->mbox.num_chans = AMPRELAY_SYSCTL_NUM_CHANS;
+	sysctl->mbox.of_xlate = amprelay_sysctl_xlate;
 	/* The doorbell has no completion to sense: clients ack their own TX. */
 	sysctl->mbox.txdone_irq = false;
 	sysctl->mbox.txdone_poll = false;

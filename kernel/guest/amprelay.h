@@ -46,10 +46,48 @@ struct rpmsg_service {
 
 int rpmsg_channel_find(const char *service, char *channel, size_t size);
 int rpmsg_service_open(const char *service, struct rpmsg_service *svc);
+/* The same without opening: bound to rpmsg_char, node present; 0 or -1. */
+int rpmsg_service_bind(const char *service, struct rpmsg_service *svc);
 int rpmsg_print_channels(void);
 
 /* echo.c */
 int cmd_echo(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+
+/* cmd.c: command service client, shared channel helpers */
+struct cmd_reply_info {
+	uint32_t seq;
+	uint16_t status;	/* AR_CMD_ST_* */
+	size_t body_len;
+};
+
+int cmd_cmd(int argc, char **argv);
+int cmd_fault(int argc, char **argv);
+const char *cmd_status_string(unsigned int status);
+/* Sends op with body; 0 with info filled (any status), -1 after an error message. */
+int cmd_request(int fd, const struct rpmsg_service *svc, uint16_t op, const void *body,
+		uint16_t body_len, struct cmd_reply_info *info, void *out, size_t out_size);
+/* One message within the deadline: 0, -ETIMEDOUT, -EPIPE, -EINTR or -errno. */
+int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len);
+/* Reads and discards what is queued; returns how many messages. */
+unsigned int chan_drain(int fd);
+/* Index of name in a table whose entry 0 is unused, or -1. */
+int name_index(const char *const *names, unsigned int count, const char *name);
+
+/* telemetry.c */
+int cmd_telemetry(int argc, char **argv);
+
+/* names.c: /dev/rpmsg/<service> links */
+int cmd_names(int argc, char **argv);
+void names_link_service(const char *service, const char *node);
+
+/* crash.c: crash and recovery tools */
+int cmd_watch(int argc, char **argv);
+int cmd_coredump(int argc, char **argv);
+int cmd_host(int argc, char **argv);
+int cmd_crash_cycle(int argc, char **argv);
+
+/* openamp.c: OpenAMP echo_test-style client */
+int cmd_openamp_echo(int argc, char **argv);
 
 #endif /* AMPRELAY_GUEST_H */

@@ -32,6 +32,19 @@ static void print_usage(FILE *out)
 		"                              N verified round trips (default 10, 32 bytes);\n"
 		"                              A-B cycles through every size from A to B;\n"
 		"                              prints min/p50/p90/p99/max latency in us\n"
+		"  cmd OP [ARGS]               command service: version, uptime, stats,\n"
+		"                              get PARAM, set PARAM VALUE, fault TYPE, raw HEX\n"
+		"  fault TYPE                  make the firmware fail (see 'cmd --help')\n"
+		"  telemetry [-n N] [--csv FILE] [-q]\n"
+		"                              show or record the telemetry stream\n"
+		"  names [--watch]             (re)make the /dev/rpmsg/<service> links\n"
+		"  openamp-echo [-q]           OpenAMP echo test on " AR_SVC_OPENAMP_NAME "\n"
+		"  watch [-t SECONDS]          remoteproc0 states and channels as they change\n"
+		"  coredump save FILE          store the last crash's devcoredump\n"
+		"  host freeze|kill|drop-doorbells N\n"
+		"                              host-side fault, through amprelayd\n"
+		"  crash-cycle [-t S] fault TYPE|host REQ|debugfs N\n"
+		"                              one fault: time to detection and to echo\n"
 		"  help                        this text\n"
 		"\n"
 		"Services are found by name on the rpmsg bus; the largest payload is %d bytes.\n",
@@ -101,6 +114,15 @@ static const struct {
 	{ "stop", cmd_stop },
 	{ "echo", cmd_echo },
 	{ "ping", cmd_ping },
+	{ "cmd", cmd_cmd },
+	{ "fault", cmd_fault },
+	{ "telemetry", cmd_telemetry },
+	{ "names", cmd_names },
+	{ "openamp-echo", cmd_openamp_echo },
+	{ "watch", cmd_watch },
+	{ "coredump", cmd_coredump },
+	{ "host", cmd_host },
+	{ "crash-cycle", cmd_crash_cycle },
 	{ "help", cmd_help },
 };
 

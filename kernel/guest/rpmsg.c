@@ -246,8 +246,10 @@ static int open_node(const char *service, const char *node, dev_t devt, struct w
 }
 
 /* One pass of the lookup: fd, STEP_RETRY or STEP_FATAL. */
-static int try_open_service(const char *service, struct rpmsg_service *svc, struct why *why)
+static int try_open_service(const char *service, struct rpmsg_service *svc, struct why *why,
+			    bool want_fd)
 {
+	struct stat st;
 	char endpoint[NAME_MAX + 1], path[PATH_MAX], devnum[SYSFS_VALUE_MAX];
 	unsigned int maj, min;
 	int err;
@@ -285,17 +287,25 @@ static int try_open_service(const char *service, struct rpmsg_service *svc, stru
 		print_error("device name %s is too long", endpoint);
 		return STEP_FATAL;
 	}
-	return open_node(service, svc->node, makedev(maj, min), why);
+	/* Keep /dev/rpmsg/<service> current whenever we resolve it. */
+	names_link_service(service, svc->node);
+	if (want_fd)
+		return open_node(service, svc->node, makedev(maj, min), why);
+	if (stat(svc->node, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(maj, min))
+		return 0;
+	set_why(why, "%s for rpmsg channel %s did not appear (is devtmpfs mounted on /dev?)",
+		svc->node, service);
+	return STEP_RETRY;
 }
 
-int rpmsg_service_open(const char *service, struct rpmsg_service *svc)
+static int resolve_service(const char *service, struct rpmsg_service *svc, bool want_fd)
 {
 	uint64_t deadline = monotonic_ns() + (uint64_t)RESOLVE_TIMEOUT_MS * 1000000u;
 	struct why why = { "" };
 	int fd;
 
 	for (;;) {
-		fd = try_open_service(service, svc, &why);
+		fd = try_open_service(service, svc, &why, want_fd);
 		if (fd >= 0)
 			return fd;
 		if (fd != STEP_RETRY)
@@ -387,4 +397,14 @@ int rpmsg_print_channels(void)
 	}
 	free_entries(entries, count);
 	return 0;
+}
+
+int rpmsg_service_open(const char *service, struct rpmsg_service *svc)
+{
+	return resolve_service(service, svc, true);
+}
+
+int rpmsg_service_bind(const char *service, struct rpmsg_service *svc)
+{
+	return resolve_service(service, svc, false);
 }

@@ -15,6 +15,21 @@
 #define AR_SCB_MMFAR		AR_REG(0xE000ED34)
 #define AR_SCB_BFAR		AR_REG(0xE000ED38)
 #define AR_SHCSR_FAULTS_ENA	(7u << 16)	/* MemManage, Bus, Usage */
+#define AR_SHCSR_MEMFAULTENA	(1u << 16)
+#define AR_SCB_CCR		AR_REG(0xE000ED14)
+#define AR_CCR_DIV_0_TRP	(1u << 4)
+#define AR_HFSR_FORCED		(1u << 30)
+#define AR_CFSR_MSTKERR		(1u << 4)	/* MemManage on exception entry */
+
+#define AR_MPU_CTRL		AR_REG(0xE000ED94)
+#define AR_MPU_RNR		AR_REG(0xE000ED98)
+#define AR_MPU_RBAR		AR_REG(0xE000ED9C)
+#define AR_MPU_RASR		AR_REG(0xE000EDA0)
+#define AR_MPU_CTRL_ENABLE	(1u << 0)
+#define AR_MPU_CTRL_PRIVDEFENA	(1u << 2)	/* default map under regions */
+#define AR_MPU_RASR_ENABLE	(1u << 0)
+#define AR_MPU_RASR_SIZE(log2)	(((log2) - 1u) << 1)
+#define AR_MPU_RASR_XN		(1u << 28)	/* AP = 0: no access at all */
 
 #define AR_NVIC_ISER(n)		AR_REG(0xE000E100 + 4 * (n))
 #define AR_NVIC_ICPR(n)		AR_REG(0xE000E280 + 4 * (n))

@@ -11,6 +11,7 @@
 
 #define FW_BASE		(AR_WIN_REMOTE_DA + AR_FW_OFF)
 #define FW_STACK_SIZE	0x2000
+#define FW_STACK_GUARD	0x100	/* MPU region: power of two, aligned */
 
 OUTPUT_FORMAT("elf32-littlearm")
 OUTPUT_ARCH(arm)
@@ -62,7 +63,10 @@ SECTIONS
 		__bss_end__ = .;
 	} > fw :data
 
-	.stack (NOLOAD) : ALIGN(8) {
+	/* The MPU makes the guard below the stack fault (crash.c). */
+	.stack (NOLOAD) : ALIGN(FW_STACK_GUARD) {
+		__stack_guard__ = .;
+		. += FW_STACK_GUARD;
 		. += FW_STACK_SIZE;
 		__stack_top__ = .;
 	} > fw :data

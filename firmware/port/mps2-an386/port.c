@@ -10,7 +10,8 @@
 #include "cm4.h"
 #include "cmsdk_uart.h"
 
-#define AR_TICK_HZ		100
+/* 1 kHz: the shortest telemetry period is one tick. */
+#define AR_TICK_HZ		1000
 #define AR_TICK_RELOAD		(AR_REMOTE_CPU_HZ / AR_TICK_HZ)
 #define AR_US_PER_TICK		(1000000 / AR_TICK_HZ)
 #define AR_CYCLES_PER_US	(AR_REMOTE_CPU_HZ / 1000000)
