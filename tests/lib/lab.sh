@@ -5,6 +5,10 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=${B:-$TOP/build}
+# One directory per suite run (tests/run-tests sets it), so two suites at
+# once never share a run directory.
+LAB_RUNS=${LAB_RUNS:-$B/runs/test-$(date +%Y%m%d-%H%M%S)-$$}
+mkdir -p "$LAB_RUNS"
 LAB_TESTS=0
 LAB_FAILED=0
 
@@ -45,12 +49,12 @@ lab_require() {
 		{ echo "1..0 # SKIP qemu-system-aarch64 not installed"; exit 0; }
 }
 
-# lab_run NAME GUEST-COMMAND: boots a lab in $B/runs/test-NAME, runs the
+# lab_run NAME GUEST-COMMAND: boots a lab in $LAB_RUNS/NAME, runs the
 # command in the guest and echoes its output (numbered here as it passes).
 # Sets LAB_RUN and LAB_RC.
 lab_run() {
 	local name=$1 cmd=$2 line
-	LAB_RUN=$B/runs/test-$name
+	LAB_RUN=$LAB_RUNS/$name
 	rm -rf "$LAB_RUN"
 	exec 3< <("$B/host/amprelayd" run --run-dir "$LAB_RUN" --cmd "$cmd" 2>&1; echo "@@LAB-RC $?")
 	while IFS= read -r line <&3; do

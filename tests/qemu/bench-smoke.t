@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib/lab.sh"
 lab_require
 command -v gnuplot >/dev/null || { echo "1..0 # SKIP gnuplot not installed"; exit 0; }
-run=$B/runs/test-bench-smoke
+run=$LAB_RUNS/bench-smoke
 rm -rf "$run"
 out=$("$TOP/tools/bench/run-bench" --count 200 --cycles 3 --run-dir "$run" 2>&1)
 rc=$?

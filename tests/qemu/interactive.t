@@ -55,7 +55,7 @@ PY
 }
 
 for mode in poweroff ctrl-a-x; do
-	LAB_RUN=$B/runs/test-interactive-$mode
+	LAB_RUN=$LAB_RUNS/interactive-$mode
 	rm -rf "$LAB_RUN"
 	while IFS= read -r line; do
 		case $line in

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/lab.sh"
 lab_require
 cd "$TOP" || exit 1
-out=$(make -s run CMD='amprelay echo hello' RUN="$B/runs/test-make-run" 2>&1)
+out=$(make -s run CMD='amprelay echo hello' RUN="$LAB_RUNS/make-run" 2>&1)
 rc=$?
 if [ "$out" = hello ] && [ $rc -eq 0 ]; then
 	lab_ok "make run CMD='amprelay echo hello' prints exactly hello"
@@ -14,14 +14,14 @@ else
 	lab_not_ok "make run CMD='amprelay echo hello' prints exactly hello (rc $rc)"
 	printf '%s\n' "$out" | sed 's/^/# /'
 fi
-make -s run CMD='exit 3' RUN="$B/runs/test-make-run-fail" >/dev/null 2>&1
+make -s run CMD='exit 3' RUN="$LAB_RUNS/make-run-fail" >/dev/null 2>&1
 rc=$?
 lab_check "make run CMD='exit 3' fails (make status $rc)" test $rc -ne 0
-rm -rf "$B/runs/test-make-run-rc"
-"$B/host/amprelayd" run --run-dir "$B/runs/test-make-run-rc" \
+rm -rf "$LAB_RUNS/make-run-rc"
+"$B/host/amprelayd" run --run-dir "$LAB_RUNS/make-run-rc" \
 	--cmd 'echo to-stderr >&2; exit 3' >/dev/null 2>&1
 rc=$?
 lab_check "the lab exits with the guest command's status 3 (got $rc)" test $rc -eq 3
 lab_check "the guest's stderr reached the console log" \
-	grep -q to-stderr "$B/runs/test-make-run-rc/linux-console.log"
+	grep -q to-stderr "$LAB_RUNS/make-run-rc/linux-console.log"
 lab_done

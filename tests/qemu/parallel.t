@@ -3,7 +3,7 @@
 # Two labs at once share no socket, file or port, and both work.
 . "$(dirname "$0")/../lib/lab.sh"
 lab_require
-a=$B/runs/test-parallel-a b=$B/runs/test-parallel-b
+a=$LAB_RUNS/parallel-a b=$LAB_RUNS/parallel-b
 rm -rf "$a" "$b"
 "$B/host/amprelayd" run --run-dir "$a" --cmd 'amprelay ping -q -c 300 -s 0-496 && amprelay echo lab-a' >"$a.out" 2>&1 &
 pa=$!
