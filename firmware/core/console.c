@@ -172,7 +172,7 @@ static void con_run(struct ar_services *s, char *line)
 	static const char *const params[] = AR_PARAM_NAMES;
 	static const char *const faults[] = AR_FAULT_NAMES;
 	char *w[MAX_WORDS + 1];
-	uint32_t n = 0, id, value;
+	uint32_t n = 0, id, value = 0;
 	struct ar_cmd_version v;
 	uint16_t st;
 	char *p = line;
