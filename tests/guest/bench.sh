@@ -1,14 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Guest half of `make bench`: raw figures into /lab/bench for tools/bench/report.
-# usage: bench.sh [ROUND_TRIPS] [START_CYCLES]
+# usage: bench.sh [ROUND_TRIPS] [START_CYCLES] [THROUGHPUT_MSGS] [RECOVERY_CYCLES] [FAULT...]
+# FAULT is a crash-cycle fault type, or host-kill / host-freeze.
 . /tests/lib.sh
 
 count=${1:-10000}
 cycles=${2:-20}
+tput=${3:-10000}
+recovery=${4:-20}
+[ $# -gt 4 ] && shift 4 || set --
+[ $# -gt 0 ] || set -- hardfault busfault usagefault divzero stackoverflow assert \
+	hang hang-irqoff wdt-reset host-kill host-freeze
 out=/lab/bench
 failed=0
 mkdir -p $out
+rm -f $out/*.ns $out/*.txt
 
 # Boot of this lab, as the kernel saw it (timestamps since the VM started).
 dmesg >$out/dmesg-boot.txt
@@ -25,6 +32,42 @@ dmesg >$out/dmesg-cycles.txt
 for size in 0 16 128 496; do
 	amprelay ping -q -c "$count" -s $size -o $out/latency-$size.ns ||
 		{ echo "# ping -s $size failed"; failed=1; }
+done
+
+# The platform's floor: bare doorbell round trips, after a warm-up run.
+ping=$(ls /sys/kernel/debug/remoteproc/*/doorbell_ping 2>/dev/null | head -n 1)
+if [ -n "$ping" ] && echo 100 >"$ping" && echo "$count" >"$ping"; then
+	cat "$ping" >$out/doorbell.ns
+else
+	echo "# doorbell round trips failed (${ping:-no debugfs doorbell_ping})"
+	failed=1
+fi
+
+amprelay throughput -c "$tput" >$out/throughput.txt ||
+	{ echo "# throughput failed"; cat $out/throughput.txt; failed=1; }
+
+# Recovery: fault -> crash reported -> firmware running -> echo back. The
+# kernel log of each cycle is kept for the timeline; cleared per cycle so
+# the ring never wraps.
+dmesg -c >/dev/null
+for f in "$@"; do
+	case $f in
+	host-*) args="host ${f#host-}" ;;
+	*) args="fault $f" ;;
+	esac
+	i=0
+	while [ $i -lt "$recovery" ]; do
+		# shellcheck disable=SC2086
+		if amprelay crash-cycle $args >/tmp/cycle.out 2>&1; then
+			echo "timing $f $(grep '^detect_ms=' /tmp/cycle.out)" >>$out/recovery.txt
+		else
+			echo "# recovery cycle $i ($f) failed:"
+			sed 's/^/#   /' /tmp/cycle.out
+			failed=1
+		fi
+		dmesg -c >>$out/dmesg-recovery.txt
+		i=$((i + 1))
+	done
 done
 echo "# bench: raw figures in $out"
 exit $failed
