@@ -42,7 +42,7 @@ busybox_binary() {
 
 # Shell assignments of the platform.h macros the guest scripts use.
 platform_env() {
-	local out=$work/platform.env names="AR_SVC_ECHO_NAME AR_FW_NAME"
+	local out=$work/platform.env names="AR_SVC_ECHO_NAME AR_FW_NAME AR_SHARE_MOUNT_TAG AR_SHARE_GUEST_DIR"
 	local name
 	{
 		echo "# Generated from include/amprelay/platform.h by mkinitramfs.sh."

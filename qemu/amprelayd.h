@@ -206,6 +206,7 @@ struct launch_cfg {
 	const char *run_dir;
 	const char *build_dir;
 	bool cmd_mode;		/* console through a pipe instead of stdio */
+	const char *share_dir;	/* shared at AR_SHARE_GUEST_DIR; NULL: none */
 };
 
 void argv_free(struct argv_list *a);
@@ -233,6 +234,7 @@ struct options {
 	const char *run_dir;
 	const char *build_dir;
 	const char *cmd;	/* NULL: interactive */
+	const char *share_dir;	/* NULL: BUILD/share */
 	long timeout_s;		/* 0: none */
 	bool timeout_given;
 };
@@ -257,6 +259,7 @@ struct lab {
 	bool cmd_mode;
 	char run_dir[PATH_MAX];
 	char build_dir[PATH_MAX];
+	char share_dir[PATH_MAX];
 	int sigfd;
 	struct ivsh ivsh;
 	struct uart uart;

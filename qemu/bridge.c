@@ -79,6 +79,12 @@ static void reset_deassert(struct lab *l)
 	ack_reset(l, "reset_deassert", AR_VEC_RESET_DEASSERT, t0, ok, err);
 }
 
+/* Vectors that travel to the remote as UART1 bytes and back. */
+static bool is_remote_channel(unsigned int vec)
+{
+	return vec < AR_MBOX_NUM || vec == AR_MBOX_PING;
+}
+
 void on_linux_ring(struct lab *l, unsigned int vec)
 {
 	uint64_t count;
@@ -87,8 +93,9 @@ void on_linux_ring(struct lab *l, unsigned int vec)
 		return;
 	l->cnt.rings_from_linux += count;
 	/* Rings that coalesced into one count are one doorbell: no loss. */
-	if (vec < AR_MBOX_NUM) {
-		if (drop_doorbell_to_remote(l, vec))
+	if (is_remote_channel(vec)) {
+		/* Fault injection is about rpmsg doorbells, not the probe. */
+		if (vec != AR_MBOX_PING && drop_doorbell_to_remote(l, vec))
 			return;
 		if (uart_send_byte(&l->uart, (uint8_t)vec))
 			l->cnt.to_remote++;
@@ -113,7 +120,7 @@ void on_uart_data(struct lab *l)
 	for (ssize_t i = 0; i < n; i++) {
 		uint8_t b = buf[i];
 
-		if (b >= AR_MBOX_NUM)
+		if (!is_remote_channel(b))
 			log_limited(++l->cnt.uart_unknown_bytes,
 				    "uart_unknown_byte", "byte", b);
 		else if (ivsh_raise(&l->ivsh, b))

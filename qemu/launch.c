@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,7 +152,11 @@ int launch_linux_argv(struct argv_list *a, const struct launch_cfg *cfg)
 	err |= argv_add(a, "-dtb");
 	err |= plain_path(a, b, IN_DTB);
 	err |= argv_add(a, "-append");
-	err |= argv_add(a, "console=ttyAMA0 panic=-1");
+	if (cfg->share_dir)
+		err |= argv_add(a, "console=ttyAMA0 panic=-1 firmware_class.path="
+				AR_SHARE_GUEST_DIR "/" AR_SHARE_FW_SUBDIR);
+	else
+		err |= argv_add(a, "console=ttyAMA0 panic=-1");
 	err |= argv_add(a, "-chardev");
 	err |= argv_addf(a, "socket,id=ivsh,path=%s",
 			 opt_path(run, RUN_IVSHMEM_SOCK));
@@ -164,6 +169,14 @@ int launch_linux_argv(struct argv_list *a, const struct launch_cfg *cfg)
 	err |= argv_add(a, "-device");
 	err |= argv_addf(a, "virtio-9p-device,fsdev=run,mount_tag=%s",
 			 AR_RUN_MOUNT_TAG);
+	if (cfg->share_dir) {
+		err |= argv_add(a, "-fsdev");
+		err |= argv_addf(a, "local,id=share,path=%s,security_model=none",
+				 opt_path(cfg->share_dir, NULL));
+		err |= argv_add(a, "-device");
+		err |= argv_addf(a, "virtio-9p-device,fsdev=share,mount_tag=%s",
+				 AR_SHARE_MOUNT_TAG);
+	}
 	err |= argv_add(a, "-chardev");
 	if (cfg->cmd_mode) {
 		/* stdout is our pipe: the daemon logs it and picks the output. */
@@ -328,6 +341,90 @@ out:
 }
 
 /*
+ * Host CPU layout of a lab: the daemon and both QEMUs share one host CPU
+ * unless AMPRELAY_CPU says otherwise ("none": leave placement to the
+ * scheduler; a number: that CPU). Every doorbell crosses three processes
+ * (Linux QEMU, amprelayd, remote QEMU) and back, and on this kind of host
+ * a wake-up on another CPU costs ~50 us where one on the same CPU costs
+ * ~5 us (docs/performance.md has the measurements). Labs pick their CPU
+ * by pid so that side-by-side labs spread over the host.
+ */
+#define LAYOUT_ENV	"AMPRELAY_CPU"
+
+static int layout_choose_cpu(cpu_set_t *allowed, char *why, size_t size)
+{
+	const char *env = getenv(LAYOUT_ENV);
+	int count, pick, cpu;
+	char *end;
+	long want;
+
+	if (env && !strcmp(env, "none")) {
+		snprintf(why, size, LAYOUT_ENV "=none");
+		return -1;
+	}
+	if (sched_getaffinity(0, sizeof(*allowed), allowed) < 0) {
+		snprintf(why, size, "sched_getaffinity: %s", strerror(errno));
+		return -1;
+	}
+	if (env && *env && strcmp(env, "auto")) {
+		errno = 0;
+		want = strtol(env, &end, 10);
+		if (errno || *end || want < 0 || want >= CPU_SETSIZE ||
+		    !CPU_ISSET((int)want, allowed)) {
+			snprintf(why, size, LAYOUT_ENV "=%s is not 'none', 'auto' or an allowed CPU",
+				 env);
+			return -2;
+		}
+		snprintf(why, size, LAYOUT_ENV "=%ld", want);
+		return (int)want;
+	}
+	count = CPU_COUNT(allowed);
+	if (count < 2) {
+		snprintf(why, size, "only one CPU allowed: nothing to choose");
+		return -1;
+	}
+	pick = getpid() % count;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, allowed) && pick-- == 0)
+			break;
+	snprintf(why, size, "auto: one CPU per lab, chosen by pid");
+	return cpu;
+}
+
+/* Pins the daemon, before its first child: the QEMUs inherit it. */
+static int apply_layout(void)
+{
+	static bool done;
+	cpu_set_t allowed, one;
+	char why[160];
+	struct ev e;
+	int cpu;
+
+	if (done)
+		return 0;
+	done = true;
+	cpu = layout_choose_cpu(&allowed, why, sizeof(why));
+	if (cpu == -2) {
+		err_msg("%s", why);
+		return -1;
+	}
+	if (cpu >= 0) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) < 0) {
+			snprintf(why, sizeof(why), "sched_setaffinity(%d): %s", cpu,
+				 strerror(errno));
+			cpu = -1;
+		}
+	}
+	ev_begin(&e, "host_layout");
+	ev_int(&e, "cpu", cpu);
+	ev_str(&e, "reason", why);
+	ev_end(&e);
+	return 0;
+}
+
+/*
  * fork + exec with the daemon's blocked signals undone. A close-on-exec
  * pipe carries errno back if exec fails, so "qemu-system-arm not found"
  * is reported as such rather than as a child exiting with 127.
@@ -338,6 +435,8 @@ pid_t launch_spawn(const struct argv_list *a, const struct spawn_io *io)
 	int status_pipe[2], child_errno;
 	ssize_t n;
 
+	if (apply_layout() < 0)
+		return -1;
 	if (pipe2(status_pipe, O_CLOEXEC) < 0) {
 		err_msg("pipe: %s", strerror(errno));
 		return -1;

@@ -11,6 +11,7 @@
 
 static const char synopsis[] =
 	"usage: amprelayd run [--run-dir DIR] [--cmd 'GUEST COMMAND'] [--build DIR] [--timeout SECONDS]\n"
+	"                     [--share DIR]\n"
 	"       amprelayd serve --run-dir DIR\n"
 	"       amprelayd cmdline --run-dir DIR [--cmd 'GUEST COMMAND'] [--build DIR]\n"
 	"       amprelayd dumpdtb OUT.dtb\n"
@@ -27,6 +28,9 @@ static void usage(FILE *f)
 		"           and amprelayd exits with its status (125: the lab failed).\n"
 		"           Run dir default: BUILD/runs/<stamp>-<pid> (BUILD/runs/latest).\n"
 		"           --timeout defaults to %d s with --cmd, none without.\n"
+		"           --share DIR (default BUILD/share, created) appears in the\n"
+		"           guest at " AR_SHARE_GUEST_DIR "; the kernel loads firmware from\n"
+		"           its " AR_SHARE_FW_SUBDIR "/ subfolder first.\n"
 		"  serve    only the sockets and the shared window; launches nothing\n"
 		"  cmdline  write the two QEMU command lines into DIR\n"
 		"  dumpdtb  dump the Linux machine's device tree (QEMU dumpdtb)\n"
@@ -73,7 +77,7 @@ static const char *option_value(int argc, char **argv, int *i,
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const char *const names[] = {
-		"--run-dir", "--cmd", "--build", "--timeout",
+		"--run-dir", "--cmd", "--build", "--timeout", "--share",
 	};
 
 	for (int i = 2; i < argc; i++) {
@@ -120,6 +124,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->timeout_given = true;
 			break;
 		}
+		case 4:
+			if (!*val)
+				return bad_usage("%s: empty directory name", names[k]);
+			o->share_dir = val;
+			break;
 		}
 	}
 	return 0;
@@ -155,7 +164,7 @@ static int cmd_cmdline(const struct options *o)
 		err_msg("%s: %s", o->run_dir, strerror(errno));
 		return 1;
 	}
-	cfg = (struct launch_cfg){ real, build, o->cmd != NULL };
+	cfg = (struct launch_cfg){ real, build, o->cmd != NULL, NULL };
 	if (launch_write_cmdlines(&cfg) < 0)
 		return 1;
 	printf("%s/%s\n%s/%s\n", real, RUN_LINUX_CMDLINE, real,
@@ -203,6 +212,8 @@ int main(int argc, char **argv)
 	}
 	if (!o.run_dir)
 		return bad_usage("'%s' needs --run-dir DIR", o.mode);
+	if (o.share_dir)
+		return bad_usage("'%s' takes no --share", o.mode);
 	if (!strcmp(o.mode, "serve")) {
 		ret = refuse(&o, true, false, false, false);
 		return ret ? ret : run_lab(&o, false);

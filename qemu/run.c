@@ -375,6 +375,28 @@ static int setup(struct lab *l)
 	return launch_remote(l);
 }
 
+/*
+ * The user's share, default BUILD/share, with its firmware/ subfolder made
+ * here so the guest's firmware search path always exists.
+ */
+static int resolve_share_dir(struct lab *l)
+{
+	char dir[PATH_MAX], fw[PATH_MAX];
+
+	if (l->opt->share_dir)
+		snprintf(dir, sizeof(dir), "%s", l->opt->share_dir);
+	else if (path_join(dir, sizeof(dir), l->build_dir, "share") < 0)
+		return -1;
+	if (path_join(fw, sizeof(fw), dir, AR_SHARE_FW_SUBDIR) < 0 ||
+	    mkdir_p(fw) < 0)
+		return -1;
+	if (!realpath(dir, l->share_dir)) {
+		err_msg("share %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int run_lab(const struct options *opt, bool launch_qemus)
 {
 	static struct lab lab;	/* big (QMP buffer); not on the stack */
@@ -400,6 +422,8 @@ int run_lab(const struct options *opt, bool launch_qemus)
 			return 1;
 		/* Before creating anything: name every missing input. */
 		if (launch_check_inputs(l->build_dir) < 0)
+			return l->cmd_mode ? 125 : 1;
+		if (resolve_share_dir(l) < 0)
 			return l->cmd_mode ? 125 : 1;
 	}
 

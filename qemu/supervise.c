@@ -237,7 +237,8 @@ static pid_t spawn(struct lab *l, const char *which, struct argv_list *argv,
 
 int launch_remote(struct lab *l)
 {
-	struct launch_cfg cfg = { l->run_dir, l->build_dir, l->cmd_mode };
+	struct launch_cfg cfg = { l->run_dir, l->build_dir, l->cmd_mode,
+				  l->share_dir[0] ? l->share_dir : NULL };
 	struct argv_list argv = { 0 };
 	char log_path[PATH_MAX];
 	int null_fd, log_fd;
@@ -272,7 +273,8 @@ int launch_remote(struct lab *l)
 
 int launch_linux(struct lab *l)
 {
-	struct launch_cfg cfg = { l->run_dir, l->build_dir, l->cmd_mode };
+	struct launch_cfg cfg = { l->run_dir, l->build_dir, l->cmd_mode,
+				  l->share_dir[0] ? l->share_dir : NULL };
 	struct argv_list argv = { 0 };
 	struct spawn_io io = { -1, -1, -1, false };
 	int pipe_fd[2] = { -1, -1 }, null_fd = -1;

@@ -6,8 +6,10 @@
  */
 #include <amprelay/platform.h>
 #include "app/fault.h"
+#include "core/bulk.h"
 #include "core/log.h"
 #include "core/port.h"
+#include "core/registry.h"
 #include "core/rpmsg.h"
 #include "core/services.h"
 #include "core/trace.h"
@@ -35,6 +37,7 @@ static const struct ar_rpmsg_config rpmsg_config = {
 static struct ar_trace trace;
 static struct ar_rpmsg rpmsg;
 static struct ar_services services;
+static struct ar_bulk bulk;
 
 void ar_fw_main(void)
 {
@@ -62,7 +65,10 @@ void ar_fw_main(void)
 	svc_config.build_id = build_id;
 	svc_config.fault_inject = ar_fault_inject;
 	ar_services_init(&services, &rpmsg, &svc_config);
+	ar_bulk_init(&bulk, &rpmsg);
 	ar_fault_init(&rpmsg);
+	/* Services that registered themselves (AR_SERVICE), after the built-in ones. */
+	ar_registry_init(&rpmsg);
 
 	ctrl->magic = AR_CTRL_MAGIC;
 	ctrl->build_id = build_id;
@@ -79,6 +85,7 @@ void ar_fw_main(void)
 		if (!ar_fault_rpmsg_silenced()) {
 			/* Before the rpmsg poll, whose flush sends what it queued. */
 			ar_services_poll(&services, now_us);
+			ar_bulk_poll(&bulk);
 			ar_rpmsg_poll(&rpmsg);
 		}
 		/* Linux's liveness check: its doorbells still reach us. */

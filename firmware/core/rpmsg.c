@@ -106,6 +106,19 @@ static uint8_t *rp_take_rx(struct ar_rpmsg *rp, uint32_t need, uint16_t *head)
 	uint8_t *buf;
 	int n = ar_vq_pending(vq);
 
+	/*
+	 * Linux kicks after every buffer it gives back, which would wake us
+	 * once per message it receives. We only need that kick while we are
+	 * out of buffers: ask for it then (and look again, in case a buffer
+	 * came in before Linux could see the request), waive it otherwise.
+	 */
+	if (n == 0) {
+		vq->used->flags = 0;
+		ar_port_mb();
+		n = ar_vq_pending(vq);
+	}
+	if (n > 0)
+		vq->used->flags = AR_VRING_USED_F_NO_NOTIFY;
 	if (n < 0) {
 		rp_bad(&rp->st.bad_avail, "RX avail index out of range");
 		return NULL;
@@ -184,8 +197,11 @@ static void rp_announce(struct ar_rpmsg *rp)
 	}
 }
 
-/* Delivers what Linux sent, returning each buffer, until one must wait. */
-static void rp_drain_tx(struct ar_rpmsg *rp)
+/*
+ * Delivers the messages Linux had posted when called, returning each
+ * buffer; -1 when one must wait (or the ring is bad).
+ */
+static int rp_drain_tx_posted(struct ar_rpmsg *rp)
 {
 	struct ar_vq *vq = &rp->vq_tx;
 	struct ar_rpmsg_ept *ept;
@@ -196,7 +212,7 @@ static void rp_drain_tx(struct ar_rpmsg *rp)
 
 	if (n < 0) {
 		rp_bad(&rp->st.bad_avail, "TX avail index out of range");
-		return;
+		return -1;
 	}
 	for (; n > 0; n--) {
 		if (ar_vq_peek(vq, &b)) {
@@ -226,7 +242,7 @@ static void rp_drain_tx(struct ar_rpmsg *rp)
 			goto give_back;
 		}
 		if (ept->cb(rp, ept, hdr.src, msg + sizeof(hdr), hdr.len) == -EAGAIN)
-			return;		/* back-pressure: retried on a later poll */
+			return -1;	/* back-pressure: retried on a later poll */
 		rp->st.msgs_in++;
 		ept->msgs_in++;
 		ept->bytes_in += hdr.len;
@@ -234,6 +250,25 @@ give_back:
 		ar_vq_consume(vq);
 		ar_vq_put_used(vq, b.head, 0);
 	}
+	return 0;
+}
+
+/*
+ * Linux need not kick for messages it adds while we are draining: turn
+ * kicks off for the first round, back on, then take once more what came
+ * in before Linux could see they are on again. Anything later is kicked.
+ */
+static void rp_drain_tx(struct ar_rpmsg *rp)
+{
+	volatile struct ar_vring_used *used = rp->vq_tx.used;
+	int err;
+
+	used->flags = AR_VRING_USED_F_NO_NOTIFY;
+	err = rp_drain_tx_posted(rp);
+	used->flags = 0;
+	ar_port_mb();
+	if (!err)
+		rp_drain_tx_posted(rp);
 }
 
 static void rp_reset(struct ar_rpmsg *rp)

@@ -14,6 +14,7 @@
 #define AR_VRING_DESC_F_WRITE		2
 #define AR_VRING_DESC_F_INDIRECT	4
 #define AR_VRING_AVAIL_F_NO_INTERRUPT	1
+#define AR_VRING_USED_F_NO_NOTIFY	1
 
 struct ar_vring_desc {
 	uint64_t addr;		/* Linux physical address */

@@ -92,6 +92,10 @@
 #define AR_SVC_SAMPLE_ADDR	0x404
 #define AR_SVC_OPENAMP_NAME	"rpmsg-openamp-demo-channel"	/* OpenAMP echo */
 #define AR_SVC_OPENAMP_ADDR	0x405
+#define AR_SVC_BULK_NAME	"amprelay-bulk"	/* include/amprelay/bulk.h */
+#define AR_SVC_BULK_ADDR	0x406
+/* Services added with AR_SERVICE() (firmware/core/registry.h) start here. */
+#define AR_SVC_USER_ADDR_FIRST	0x480
 
 /* ---- Resource table -------------------------------------------------- */
 
@@ -102,6 +106,17 @@
 #define AR_RSC_VDEV		3
 #define AR_RSC_VENDOR_CRASH	128	/* RSC_VENDOR_START: crash record */
 #define AR_FW_NAME		"amprelay-fw.elf"
+
+/*
+ * Host folder shared into the guest over virtio-9p (make run SHARE=dir):
+ * user programs, and in its firmware/ subfolder firmware images, which the
+ * kernel's firmware loader searches before /lib/firmware.
+ */
+#define AR_SHARE_MOUNT_TAG	"amprelay-share"
+#define AR_SHARE_GUEST_DIR	"/share"
+#define AR_SHARE_FW_SUBDIR	"firmware"
+/* Where amprelay reload copies an image named by path (writable initramfs). */
+#define AR_FW_LOADER_DIR	"/lib/firmware"
 
 /* ---- System controller (ivshmem-doorbell served by amprelayd) -------- */
 
@@ -121,6 +136,12 @@
 #define AR_VEC_EVENT		5	/* daemon -> Linux: see sysctl page; also
 					 * a receive-only mailbox channel whose
 					 * message is sysctl.event */
+/*
+ * Bare doorbell round trip, the platform's latency floor: a mailbox
+ * channel like those below AR_MBOX_NUM, but the remote's UART1 interrupt
+ * handler writes the byte straight back, with no rpmsg and no main loop.
+ */
+#define AR_MBOX_PING		6
 #define AR_NUM_VECTORS		8
 
 #define AR_IVSHMEM_LINUX_ID	0

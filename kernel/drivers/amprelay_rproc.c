@@ -4,8 +4,9 @@
  *
  * Everything platform specific comes from the device tree: the window
  * regions (memory-region, translated to remote addresses by the parent
- * bus's dma-ranges), the mailbox channels "vq", "boot", "crash" and
- * "event", and the reset line that holds the core. Start releases the
+ * bus's dma-ranges), the mailbox channels "vq", "boot", "crash", "event"
+ * and "ping" (bare doorbell round trips, debugfs doorbell_ping), and the
+ * reset line that holds the core. Start releases the
  * reset and waits for the boot ROM's verdict in the control page; stop
  * asserts the reset, which works whatever state the core is in.
  *
@@ -17,6 +18,7 @@
 
 #include <linux/cleanup.h>
 #include <linux/completion.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/elf.h>
@@ -32,6 +34,9 @@
 #include <linux/platform_device.h>
 #include <linux/remoteproc.h>
 #include <linux/reset.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
@@ -41,6 +46,13 @@
 
 /* Boot ROM checks plus firmware start-up take tens of ms under TCG. */
 #define AMPRELAY_RPROC_BOOT_TIMEOUT_MS	2000
+
+/*
+ * Bare doorbell round trips (debugfs doorbell_ping): one run's worth of
+ * samples is kept, and a lost answer ends the run rather than hanging it.
+ */
+#define AMPRELAY_RPROC_PING_MAX		1000000
+#define AMPRELAY_RPROC_PING_TIMEOUT_MS	1000
 
 /* memory-region-names the driver itself relies on. */
 #define AMPRELAY_RPROC_REGION_FW	"fw"
@@ -81,6 +93,14 @@ struct amprelay_rproc {
 	struct mbox_chan *boot_chan;
 	struct mbox_chan *crash_chan;
 	struct mbox_chan *event_chan;
+	struct mbox_client ping_client;
+	struct mbox_chan *ping_chan;
+
+	/* Doorbell round trips: ping_ns holds ping_count samples in ns. */
+	struct mutex ping_lock;
+	struct completion ping_done;
+	u64 *ping_ns;
+	unsigned int ping_count;
 
 	struct workqueue_struct *vq_wq;
 	struct work_struct vq_work;
@@ -204,6 +224,47 @@ static int amprelay_rproc_unprepare(struct rproc *rproc)
 
 /* ---- Firmware checks -------------------------------------------------- */
 
+/*
+ * Every loaded segment must lie in the firmware region: the core's
+ * da_to_va also maps the vrings, crash record and control page, so a
+ * segment there would be loaded over them.
+ */
+static int amprelay_rproc_check_segments(struct rproc *rproc,
+					 const struct firmware *fw)
+{
+	struct amprelay_rproc *priv = rproc->priv;
+	const struct amprelay_rproc_region *region =
+		amprelay_rproc_find_region(priv, AMPRELAY_RPROC_REGION_FW);
+	const struct elf32_hdr *ehdr = (const struct elf32_hdr *)fw->data;
+	const struct elf32_phdr *phdr;
+	unsigned int i;
+
+	if (ehdr->e_phentsize != sizeof(*phdr) ||
+	    (u64)ehdr->e_phoff + (u64)ehdr->e_phnum * sizeof(*phdr) > fw->size) {
+		dev_err(&rproc->dev,
+			"%s: program headers run past the end of the file (%zu bytes)\n",
+			rproc->firmware, fw->size);
+		return -EINVAL;
+	}
+	phdr = (const struct elf32_phdr *)(fw->data + ehdr->e_phoff);
+	for (i = 0; i < ehdr->e_phnum; i++) {
+		u64 end = (u64)phdr[i].p_paddr + phdr[i].p_memsz;
+
+		if (phdr[i].p_type != PT_LOAD || !phdr[i].p_memsz)
+			continue;
+		if (phdr[i].p_paddr < region->da ||
+		    end > (u64)region->da + region->size) {
+			dev_err(&rproc->dev,
+				"%s: segment %u (da 0x%x, %u bytes) lies outside the %s load region (da 0x%x, %zu bytes); refusing to load it over other shared memory\n",
+				rproc->firmware, i, phdr[i].p_paddr,
+				phdr[i].p_memsz, region->name, region->da,
+				region->size);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int amprelay_rproc_sanity_check(struct rproc *rproc,
 				       const struct firmware *fw)
 {
@@ -232,6 +293,95 @@ static int amprelay_rproc_sanity_check(struct rproc *rproc,
 		return -EINVAL;
 	}
 
+	return amprelay_rproc_check_segments(rproc, fw);
+}
+
+/* True if [da, da + len) lies inside one of the shared-memory regions. */
+static bool amprelay_rproc_da_in_regions(struct amprelay_rproc *priv, u32 da,
+					 u64 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->num_regions; i++) {
+		const struct amprelay_rproc_region *r = &priv->regions[i];
+
+		if (da >= r->da && (u64)da + len <= (u64)r->da + r->size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The table's addresses are used by Linux and by the remote alike: a
+ * trace buffer or vring outside the shared window would start a remote
+ * that can never talk, and an unknown entry is a table we do not
+ * understand. Refuse all three before anything is loaded.
+ */
+static int amprelay_rproc_check_rsc_table(struct rproc *rproc)
+{
+	const struct resource_table *table = rproc->cached_table;
+	struct amprelay_rproc *priv = rproc->priv;
+	struct device *dev = &rproc->dev;
+	size_t size = rproc->table_sz;
+	unsigned int i, j;
+
+	if (size < sizeof(*table) ||
+	    struct_size(table, offset, table->num) > size) {
+		dev_err(dev, "%s: resource table is truncated\n", rproc->firmware);
+		return -EINVAL;
+	}
+	for (i = 0; i < table->num; i++) {
+		u32 off = table->offset[i];
+		const struct fw_rsc_hdr *hdr = (const void *)table + off;
+		size_t avail = size - off - sizeof(*hdr);
+		const struct fw_rsc_vdev *vdev;
+		const struct fw_rsc_trace *trace;
+
+		if ((u64)off + sizeof(*hdr) > size) {
+			dev_err(dev, "%s: resource entry %u lies outside the table\n",
+				rproc->firmware, i);
+			return -EINVAL;
+		}
+		switch (hdr->type) {
+		case RSC_CARVEOUT:
+		case RSC_DEVMEM:
+		case AR_RSC_VENDOR_CRASH:
+			break;
+		case RSC_TRACE:
+			trace = (const void *)hdr->data;
+			if (sizeof(*trace) > avail)
+				break;	/* the core reports the truncation */
+			if (!amprelay_rproc_da_in_regions(priv, trace->da, trace->len)) {
+				dev_err(dev,
+					"%s: trace buffer at da 0x%x (%u bytes) lies outside the shared window; refusing the image\n",
+					rproc->firmware, trace->da, trace->len);
+				return -EINVAL;
+			}
+			break;
+		case RSC_VDEV:
+			vdev = (const void *)hdr->data;
+			if (struct_size(vdev, vring, vdev->num_of_vrings) > avail)
+				break;	/* the core reports the truncation */
+			for (j = 0; j < vdev->num_of_vrings; j++) {
+				const struct fw_rsc_vdev_vring *vr = &vdev->vring[j];
+
+				if (vr->da == FW_RSC_ADDR_ANY)
+					continue;
+				if (!amprelay_rproc_da_in_regions(priv, vr->da, 1)) {
+					dev_err(dev,
+						"%s: vring %u at da 0x%x lies outside the shared window; refusing the image\n",
+						rproc->firmware, j, vr->da);
+					return -EINVAL;
+				}
+			}
+			break;
+		default:
+			dev_err(dev,
+				"%s: resource entry %u has unknown type %u; refusing the image\n",
+				rproc->firmware, i, hdr->type);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -246,7 +396,9 @@ static int amprelay_rproc_parse_fw(struct rproc *rproc,
 		dev_err(&rproc->dev,
 			"%s has no usable resource table (.resource_table section); refusing to boot it\n",
 			rproc->firmware);
-	return ret;
+	if (ret)
+		return ret;
+	return amprelay_rproc_check_rsc_table(rproc);
 }
 
 static int amprelay_rproc_handle_crash_rsc(struct amprelay_rproc *priv,
@@ -562,6 +714,8 @@ static int amprelay_rproc_start(struct rproc *rproc)
 
 	WRITE_ONCE(ctrl->boot_error, AR_BOOTERR_NONE);
 	WRITE_ONCE(ctrl->boot_state, AR_BOOT_IDLE);
+	/* Only the image about to run may report a build id. */
+	WRITE_ONCE(ctrl->build_id, 0);
 	/* A release by Linux is expected: the boot ROM must not report it. */
 	WRITE_ONCE(ctrl->running, 0);
 	WRITE_ONCE(ctrl->liveness_seq, 0);
@@ -617,6 +771,8 @@ static int amprelay_rproc_stop(struct rproc *rproc)
 	if (ret)
 		dev_err(&rproc->dev, "cannot hold the remote core in reset: %d\n",
 			ret);
+	else
+		WRITE_ONCE(priv->ctrl->build_id, 0);
 	return ret;
 }
 
@@ -686,6 +842,152 @@ static void amprelay_rproc_boot_rx(struct mbox_client *cl, void *msg)
 		container_of(cl, struct amprelay_rproc, boot_client);
 
 	complete(&priv->boot_done);
+}
+
+static void amprelay_rproc_ping_rx(struct mbox_client *cl, void *msg)
+{
+	struct amprelay_rproc *priv =
+		container_of(cl, struct amprelay_rproc, ping_client);
+
+	complete(&priv->ping_done);
+}
+
+/* ---- Bare doorbell round trips (debugfs) ------------------------------ */
+
+/*
+ * The platform's latency floor: ring AR_MBOX_PING, which the remote's
+ * UART1 interrupt handler sends straight back, and time it from here.
+ * Only a running firmware answers.
+ */
+static int amprelay_rproc_ping_run(struct amprelay_rproc *priv,
+				   unsigned int count)
+{
+	unsigned long timeout = msecs_to_jiffies(AMPRELAY_RPROC_PING_TIMEOUT_MS);
+	unsigned int i;
+	long left;
+	u64 t0;
+	int ret;
+
+	kvfree(priv->ping_ns);
+	priv->ping_count = 0;
+	priv->ping_ns = kvmalloc_array(count, sizeof(*priv->ping_ns),
+				       GFP_KERNEL);
+	if (!priv->ping_ns)
+		return -ENOMEM;
+
+	for (i = 0; i < count; i++) {
+		if (READ_ONCE(priv->rproc->state) != RPROC_RUNNING) {
+			dev_err(priv->dev,
+				"doorbell ping: the remote is not running\n");
+			return -ENODEV;
+		}
+		reinit_completion(&priv->ping_done);
+		t0 = ktime_get_ns();
+		ret = mbox_send_message(priv->ping_chan, NULL);
+		if (ret < 0)
+			return ret;
+		mbox_client_txdone(priv->ping_chan, 0);
+		left = wait_for_completion_interruptible_timeout(&priv->ping_done,
+								 timeout);
+		if (left < 0)
+			return left;
+		if (!left) {
+			dev_err(priv->dev,
+				"doorbell ping %u of %u: no answer within %u ms\n",
+				i + 1, count, AMPRELAY_RPROC_PING_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		priv->ping_ns[priv->ping_count++] = ktime_get_ns() - t0;
+	}
+	return 0;
+}
+
+/* Writing N runs N round trips; reading gives the last run's samples. */
+static ssize_t amprelay_rproc_ping_write(struct file *file,
+					 const char __user *buf, size_t len,
+					 loff_t *pos)
+{
+	struct seq_file *m = file->private_data;
+	struct amprelay_rproc *priv = m->private;
+	unsigned int count;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, len, 0, &count);
+	if (ret)
+		return ret;
+	if (!count || count > AMPRELAY_RPROC_PING_MAX) {
+		dev_err(priv->dev,
+			"doorbell ping: give a count from 1 to %u\n",
+			AMPRELAY_RPROC_PING_MAX);
+		return -EINVAL;
+	}
+
+	guard(mutex)(&priv->ping_lock);
+	ret = amprelay_rproc_ping_run(priv, count);
+	return ret ? ret : len;
+}
+
+static void *amprelay_rproc_ping_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct amprelay_rproc *priv = m->private;
+
+	mutex_lock(&priv->ping_lock);
+	return *pos < priv->ping_count ? &priv->ping_ns[*pos] : NULL;
+}
+
+static void *amprelay_rproc_ping_seq_next(struct seq_file *m, void *v,
+					  loff_t *pos)
+{
+	struct amprelay_rproc *priv = m->private;
+
+	++*pos;
+	return *pos < priv->ping_count ? &priv->ping_ns[*pos] : NULL;
+}
+
+static void amprelay_rproc_ping_seq_stop(struct seq_file *m, void *v)
+{
+	struct amprelay_rproc *priv = m->private;
+
+	mutex_unlock(&priv->ping_lock);
+}
+
+static int amprelay_rproc_ping_seq_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%llu\n", *(u64 *)v);
+	return 0;
+}
+
+static const struct seq_operations amprelay_rproc_ping_seq_ops = {
+	.start = amprelay_rproc_ping_seq_start,
+	.next = amprelay_rproc_ping_seq_next,
+	.stop = amprelay_rproc_ping_seq_stop,
+	.show = amprelay_rproc_ping_seq_show,
+};
+
+static int amprelay_rproc_ping_open(struct inode *inode, struct file *file)
+{
+	int ret = seq_open(file, &amprelay_rproc_ping_seq_ops);
+
+	if (!ret)
+		((struct seq_file *)file->private_data)->private =
+			inode->i_private;
+	return ret;
+}
+
+static const struct file_operations amprelay_rproc_ping_fops = {
+	.owner = THIS_MODULE,
+	.open = amprelay_rproc_ping_open,
+	.read = seq_read,
+	.write = amprelay_rproc_ping_write,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
+
+static void amprelay_rproc_free_ping(void *data)
+{
+	struct amprelay_rproc *priv = data;
+
+	kvfree(priv->ping_ns);
 }
 
 static void amprelay_rproc_free_mbox(void *chan)
@@ -882,6 +1184,14 @@ static int amprelay_rproc_probe(struct platform_device *pdev)
 	init_completion(&priv->boot_done);
 	INIT_WORK(&priv->vq_work, amprelay_rproc_vq_work);
 	INIT_DELAYED_WORK(&priv->liveness_work, amprelay_rproc_liveness_work);
+	init_completion(&priv->ping_done);
+	ret = devm_mutex_init(dev, &priv->ping_lock);
+	if (ret)
+		return ret;
+	/* Runs after rproc_del has removed the debugfs file. */
+	ret = devm_add_action_or_reset(dev, amprelay_rproc_free_ping, priv);
+	if (ret)
+		return ret;
 
 	ret = amprelay_rproc_parse_regions(priv);
 	if (ret)
@@ -916,6 +1226,11 @@ static int amprelay_rproc_probe(struct platform_device *pdev)
 					  amprelay_rproc_event_rx);
 	if (ret)
 		return ret;
+	ret = amprelay_rproc_request_mbox(priv, &priv->ping_client,
+					  &priv->ping_chan, "ping",
+					  amprelay_rproc_ping_rx);
+	if (ret)
+		return ret;
 
 	priv->reset = devm_reset_control_get_exclusive(dev, NULL);
 	if (IS_ERR(priv->reset))
@@ -940,6 +1255,10 @@ static int amprelay_rproc_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register the remoteproc\n");
 
+	/* Removed with the rproc's own directory by rproc_del. */
+	if (rproc->dbg_dir)
+		debugfs_create_file("doorbell_ping", 0600, rproc->dbg_dir, priv,
+				    &amprelay_rproc_ping_fops);
 	return 0;
 }
 
@@ -949,11 +1268,32 @@ static const struct of_device_id amprelay_rproc_of_match[] = {
 };
 MODULE_DEVICE_TABLE(of, amprelay_rproc_of_match);
 
+/* Which image runs: the build id its firmware reported, "none" offline. */
+static ssize_t build_id_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct rproc *rproc = dev_get_drvdata(dev);
+	struct amprelay_rproc *priv = rproc->priv;
+	u32 build_id = READ_ONCE(priv->ctrl->build_id);
+
+	if (!build_id)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "0x%08x\n", build_id);
+}
+static DEVICE_ATTR_RO(build_id);
+
+static struct attribute *amprelay_rproc_attrs[] = {
+	&dev_attr_build_id.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(amprelay_rproc);
+
 static struct platform_driver amprelay_rproc_driver = {
 	.probe = amprelay_rproc_probe,
 	.driver = {
 		.name = "amprelay-rproc",
 		.of_match_table = amprelay_rproc_of_match,
+		.dev_groups = amprelay_rproc_groups,
 	},
 };
 module_platform_driver(amprelay_rproc_driver);

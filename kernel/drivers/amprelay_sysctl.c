@@ -2,8 +2,9 @@
 /*
  * AmpRelay system controller: the ivshmem-doorbell PCI function served by
  * amprelayd, presented as the SoC's mailbox controller (one channel per
- * MSI-X vector below AR_MBOX_NUM, plus the receive-only channel
- * AR_VEC_EVENT whose message is sysctl.event) and reset controller (line
+ * MSI-X vector below AR_MBOX_NUM, the round-trip probe AR_MBOX_PING, and
+ * the receive-only channel AR_VEC_EVENT whose message is sysctl.event)
+ * and reset controller (line
  * AR_RESET_CM4 holds the remote core).
  *
  * Linux rings vector v of amprelayd with (AR_IVSHMEM_DAEMON_PEER << 16) | v
@@ -33,7 +34,7 @@
 #define AMPRELAY_SYSCTL_PAGE_BAR	2
 
 /* Channel numbers are vector numbers; the reset vectors are not channels. */
-#define AMPRELAY_SYSCTL_NUM_CHANS	(AR_VEC_EVENT + 1)
+#define AMPRELAY_SYSCTL_NUM_CHANS	(AR_MBOX_PING + 1)
 
 struct amprelay_sysctl {
 	struct device *dev;
@@ -75,6 +76,12 @@ static unsigned int amprelay_sysctl_chan_vector(struct mbox_chan *chan)
 	return chan - sysctl->chans;
 }
 
+/* Channels whose doorbell reaches the remote, both ways. */
+static bool amprelay_sysctl_is_remote_chan(unsigned int vector)
+{
+	return vector < AR_MBOX_NUM || vector == AR_MBOX_PING;
+}
+
 static int amprelay_sysctl_send_data(struct mbox_chan *chan, void *data)
 {
 	struct amprelay_sysctl *sysctl =
@@ -82,7 +89,7 @@ static int amprelay_sysctl_send_data(struct mbox_chan *chan, void *data)
 	unsigned int vector = amprelay_sysctl_chan_vector(chan);
 
 	/* Events only flow from amprelayd to Linux. */
-	if (vector >= AR_MBOX_NUM)
+	if (!amprelay_sysctl_is_remote_chan(vector))
 		return -EINVAL;
 
 	/* A doorbell carries no payload; the vector is the message. */
@@ -121,10 +128,11 @@ amprelay_sysctl_xlate(struct mbox_controller *mbox,
 		return ERR_PTR(-EINVAL);
 	vector = spec->args[0];
 	if (vector >= AMPRELAY_SYSCTL_NUM_CHANS ||
-	    (vector >= AR_MBOX_NUM && vector != AR_VEC_EVENT)) {
+	    (!amprelay_sysctl_is_remote_chan(vector) &&
+	     vector != AR_VEC_EVENT)) {
 		dev_err(mbox->dev,
-			"vector %u is not a mailbox channel (0..%u or %u)\n",
-			vector, AR_MBOX_NUM - 1, AR_VEC_EVENT);
+			"vector %u is not a mailbox channel (0..%u, %u or %u)\n",
+			vector, AR_MBOX_NUM - 1, AR_VEC_EVENT, AR_MBOX_PING);
 		return ERR_PTR(-EINVAL);
 	}
 	return &mbox->chans[vector];
@@ -335,6 +343,14 @@ static int amprelay_sysctl_setup_irqs(struct amprelay_sysctl *sysctl,
 	if (irq < 0)
 		return irq;
 	sysctl->mbox_irq[AR_VEC_EVENT] = irq;
+
+	irq = amprelay_sysctl_request_irq(pdev, AR_MBOX_PING,
+					  amprelay_sysctl_mbox_irq,
+					  IRQF_NO_AUTOEN, "ping",
+					  &sysctl->chans[AR_MBOX_PING]);
+	if (irq < 0)
+		return irq;
+	sysctl->mbox_irq[AR_MBOX_PING] = irq;
 	return 0;
 }
 

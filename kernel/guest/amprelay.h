@@ -37,6 +37,18 @@ void sleep_ms(unsigned int ms);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int rproc_print_status(void);
+/* remoteproc0 sysfs attributes: 0 or -errno (rproc_state prints why). */
+int rproc_read(const char *attr, char *buf, size_t size);
+int rproc_write(const char *attr, const char *value);
+int rproc_state(char *state, size_t size);
+/* 0 once the echo channel is up, printing the time it took; else -errno. */
+int wait_for_echo_channel(unsigned long wait_s, uint64_t started_ns);
+
+/* reload.c */
+int cmd_reload(int argc, char **argv);
+
+/* send.c: one message to any channel */
+int cmd_send(int argc, char **argv);
 
 /* rpmsg.c */
 struct rpmsg_service {
@@ -86,6 +98,9 @@ int cmd_watch(int argc, char **argv);
 int cmd_coredump(int argc, char **argv);
 int cmd_host(int argc, char **argv);
 int cmd_crash_cycle(int argc, char **argv);
+
+/* bulk.c: throughput through the bulk service */
+int cmd_throughput(int argc, char **argv);
 
 /* openamp.c: OpenAMP echo_test-style client */
 int cmd_openamp_echo(int argc, char **argv);

@@ -25,6 +25,10 @@ static void print_usage(FILE *out)
 		"                              boot the remote and wait (default 10 s,\n"
 		"                              0 = don't) for the " AR_SVC_ECHO_NAME " channel\n"
 		"  stop                        shut the remote down\n"
+		"  reload [--wait S] [FILE]    stop, load FILE (a path, or a name in\n"
+		"                              " AR_SHARE_GUEST_DIR "/" AR_SHARE_FW_SUBDIR " or " AR_FW_LOADER_DIR "; none: the\n"
+		"                              current image again), start, print build id\n"
+		"  send CHANNEL TEXT...        one message to any channel, print the reply\n"
 		"  echo TEXT...                send TEXT (words joined by spaces) to\n"
 		"                              " AR_SVC_ECHO_NAME " as one message, print the reply\n"
 		"  echo -s SIZE                the same with a generated SIZE-byte payload\n"
@@ -32,6 +36,9 @@ static void print_usage(FILE *out)
 		"                              N verified round trips (default 10, 32 bytes);\n"
 		"                              A-B cycles through every size from A to B;\n"
 		"                              prints min/p50/p90/p99/max latency in us\n"
+		"  throughput [-d tx|rx|both] [-c N]\n"
+		"                              N checked largest-payload messages each way (default\n"
+		"                              10000) through " AR_SVC_BULK_NAME ", in msg/s and MB/s\n"
 		"  cmd OP [ARGS]               command service: version, uptime, stats,\n"
 		"                              get PARAM, set PARAM VALUE, fault TYPE, raw HEX\n"
 		"  fault TYPE                  make the firmware fail (see 'cmd --help')\n"
@@ -112,8 +119,11 @@ static const struct {
 	{ "status", cmd_status },
 	{ "start", cmd_start },
 	{ "stop", cmd_stop },
+	{ "reload", cmd_reload },
+	{ "send", cmd_send },
 	{ "echo", cmd_echo },
 	{ "ping", cmd_ping },
+	{ "throughput", cmd_throughput },
 	{ "cmd", cmd_cmd },
 	{ "fault", cmd_fault },
 	{ "telemetry", cmd_telemetry },

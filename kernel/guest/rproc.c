@@ -20,7 +20,7 @@
 #define START_WAIT_DEFAULT_S	10
 #define START_WAIT_MAX_S	3600
 
-static int rproc_read(const char *attr, char *buf, size_t size)
+int rproc_read(const char *attr, char *buf, size_t size)
 {
 	char path[sizeof(RPROC_DIR) + SYSFS_VALUE_MAX];
 
@@ -29,7 +29,7 @@ static int rproc_read(const char *attr, char *buf, size_t size)
 	return sysfs_read(path, buf, size);
 }
 
-static int rproc_write(const char *attr, const char *value)
+int rproc_write(const char *attr, const char *value)
 {
 	char path[sizeof(RPROC_DIR) + SYSFS_VALUE_MAX];
 
@@ -39,7 +39,7 @@ static int rproc_write(const char *attr, const char *value)
 }
 
 /* Read the state, printing why when it cannot be read. */
-static int rproc_state(char *state, size_t size)
+int rproc_state(char *state, size_t size)
 {
 	int err = rproc_read("state", state, size);
 
@@ -71,6 +71,11 @@ int rproc_print_status(void)
 		else
 			printf("  %-9s %s\n", attrs[i], value);
 	}
+	/* From the driver (the platform device behind remoteproc0). */
+	if (rproc_read("device/build_id", value, sizeof(value)))
+		printf("  %-9s (unreadable: driver without build_id)\n", "build_id");
+	else
+		printf("  %-9s %s\n", "build_id", value);
 	return 0;
 }
 
@@ -80,7 +85,7 @@ static void print_start_usage(void)
 }
 
 /* Wait for the echo channel; 0 once it is on the rpmsg bus. */
-static int wait_for_echo_channel(unsigned long wait_s, uint64_t started_ns)
+int wait_for_echo_channel(unsigned long wait_s, uint64_t started_ns)
 {
 	uint64_t deadline = started_ns + (uint64_t)wait_s * 1000000000u;
 	char channel[SYSFS_VALUE_MAX];

@@ -56,7 +56,9 @@ lab_run() {
 	local name=$1 cmd=$2 line
 	LAB_RUN=$LAB_RUNS/$name
 	rm -rf "$LAB_RUN"
-	exec 3< <("$B/host/amprelayd" run --run-dir "$LAB_RUN" --cmd "$cmd" 2>&1; echo "@@LAB-RC $?")
+	# LAB_SHARE: the folder shared at /share (default: the build's).
+	exec 3< <("$B/host/amprelayd" run --run-dir "$LAB_RUN" \
+		${LAB_SHARE:+--share "$LAB_SHARE"} --cmd "$cmd" 2>&1; echo "@@LAB-RC $?")
 	while IFS= read -r line <&3; do
 		case $line in
 		"@@LAB-RC "*) LAB_RC=${line#@@LAB-RC } ;;

@@ -44,6 +44,11 @@ SECTIONS
 	.text : {
 		*(.text .text.*)
 		*(.rodata .rodata.*)
+		/* The AR_SERVICE() table (core/registry.h). */
+		. = ALIGN(4);
+		__start_ar_service_defs = .;
+		KEEP(*(ar_service_defs))
+		__stop_ar_service_defs = .;
 		/* The boot ROM copies whole words. */
 		. = ALIGN(4);
 	} > code AT > fw :code

@@ -26,10 +26,18 @@ void ar_uart1_rx_isr(void)
 {
 	/* Clear first: a byte landing after the drain raises a new interrupt. */
 	AR_UART1->intstatus = AR_UART_INT_RX;
-	/* Linux only rings AR_MBOX_VQ towards us; other bytes mean nothing. */
+	/*
+	 * Linux rings AR_MBOX_VQ for work and AR_MBOX_PING to measure the
+	 * bare doorbell round trip, answered right here so the figure holds
+	 * no firmware loop; other bytes mean nothing.
+	 */
 	while (AR_UART1->state & AR_UART_STATE_RXFULL) {
-		if ((AR_UART1->data & 0xff) == AR_MBOX_VQ)
+		uint32_t byte = AR_UART1->data & 0xff;
+
+		if (byte == AR_MBOX_VQ)
 			pending_events |= AR_EVT_DOORBELL;
+		else if (byte == AR_MBOX_PING)
+			ar_uart_putc(AR_UART1, AR_MBOX_PING);
 	}
 }
 
