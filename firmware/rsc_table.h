@@ -8,6 +8,7 @@
 #ifndef AR_RSC_TABLE_H
 #define AR_RSC_TABLE_H
 
+#include <amprelay/platform.h>
 #include "core/rsc.h"
 
 #define AR_FW_RSC_NUM	3
@@ -21,5 +22,23 @@ struct ar_fw_rsc_table {
 };
 
 extern volatile struct ar_fw_rsc_table ar_rsc_table;
+
+/*
+ * Initialiser of the rpmsg core's struct ar_rpmsg_config for this window:
+ * vdev is the vdev entry of the loaded table (the firmware's own, or a
+ * host test's copy in its simulated window).
+ */
+#define AR_FW_RPMSG_CONFIG(vdev_entry) { \
+	.vdev = (vdev_entry), \
+	.vring_da = { \
+		AR_WIN_REMOTE_DA + AR_VRING0_OFF, \
+		AR_WIN_REMOTE_DA + AR_VRING1_OFF, \
+	}, \
+	.vring_region_size = AR_VRING_REGION_SIZE, \
+	.vring_num = AR_VRING_NUM, \
+	.vring_align = AR_VRING_ALIGN, \
+	.buf_pa = AR_WIN_LINUX_PA + AR_VBUF_OFF, \
+	.buf_size = AR_VBUF_SIZE, \
+}
 
 #endif /* AR_RSC_TABLE_H */

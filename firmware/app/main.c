@@ -21,18 +21,8 @@ void ar_fw_main(void) __attribute__((noreturn));
 
 extern const struct ar_image_header ar_image_header;
 
-static const struct ar_rpmsg_config rpmsg_config = {
-	.vdev = &ar_rsc_table.vdev,
-	.vring_da = {
-		AR_WIN_REMOTE_DA + AR_VRING0_OFF,
-		AR_WIN_REMOTE_DA + AR_VRING1_OFF,
-	},
-	.vring_region_size = AR_VRING_REGION_SIZE,
-	.vring_num = AR_VRING_NUM,
-	.vring_align = AR_VRING_ALIGN,
-	.buf_pa = AR_WIN_LINUX_PA + AR_VBUF_OFF,
-	.buf_size = AR_VBUF_SIZE,
-};
+static const struct ar_rpmsg_config rpmsg_config =
+	AR_FW_RPMSG_CONFIG(&ar_rsc_table.vdev);
 
 static struct ar_trace trace;
 static struct ar_rpmsg rpmsg;

@@ -2,7 +2,7 @@
 /*
  * amprelay: guest command-line tool. Shared declarations of its parts:
  * main.c (dispatch), sysfs.c (file and time helpers), rproc.c (remoteproc
- * sysfs), rpmsg.c (channels by name), echo.c (echo and ping).
+ * sysfs), rpmsg.c (channels by name, message waits), echo.c (echo and ping).
  */
 #ifndef AMPRELAY_GUEST_H
 #define AMPRELAY_GUEST_H
@@ -61,12 +61,16 @@ int rpmsg_service_open(const char *service, struct rpmsg_service *svc);
 /* The same without opening: bound to rpmsg_char, node present; 0 or -1. */
 int rpmsg_service_bind(const char *service, struct rpmsg_service *svc);
 int rpmsg_print_channels(void);
+/* One message within the deadline: 0, -ETIMEDOUT, -EPIPE, -EINTR or -errno. */
+int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len);
+/* Reads and discards what is queued; returns how many messages. */
+unsigned int chan_drain(int fd);
 
 /* echo.c */
 int cmd_echo(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 
-/* cmd.c: command service client, shared channel helpers */
+/* cmd.c: command service client */
 struct cmd_reply_info {
 	uint32_t seq;
 	uint16_t status;	/* AR_CMD_ST_* */
@@ -79,10 +83,6 @@ const char *cmd_status_string(unsigned int status);
 /* Sends op with body; 0 with info filled (any status), -1 after an error message. */
 int cmd_request(int fd, const struct rpmsg_service *svc, uint16_t op, const void *body,
 		uint16_t body_len, struct cmd_reply_info *info, void *out, size_t out_size);
-/* One message within the deadline: 0, -ETIMEDOUT, -EPIPE, -EINTR or -errno. */
-int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len);
-/* Reads and discards what is queued; returns how many messages. */
-unsigned int chan_drain(int fd);
 /* Index of name in a table whose entry 0 is unused, or -1. */
 int name_index(const char *const *names, unsigned int count, const char *name);
 

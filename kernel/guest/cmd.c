@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,49 +30,6 @@ static const char *const fault_names[] = AR_FAULT_NAMES;
 const char *cmd_status_string(unsigned int status)
 {
 	return status < AR_CMD_ST_NUM ? status_strings[status] : "unknown status";
-}
-
-int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	uint64_t now;
-	int ready;
-
-	for (;;) {
-		now = monotonic_ns();
-		if (now >= deadline_ns)
-			return -ETIMEDOUT;
-		ready = poll(&pfd, 1, (int)((deadline_ns - now + 999999u) / 1000000u));
-		if (ready < 0) {
-			if (errno == EINTR)
-				return -EINTR;
-			return -errno;
-		}
-		if (ready == 0)
-			continue;
-		/* rpmsg_char reports a destroyed endpoint as POLLERR. */
-		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
-			return -EPIPE;
-		if (!(pfd.revents & POLLIN))
-			continue;
-		*len = read(fd, buf, size);
-		if (*len >= 0)
-			return 0;
-		if (errno != EINTR && errno != EAGAIN)
-			return -errno;
-	}
-}
-
-unsigned int chan_drain(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char buf[AR_RPMSG_BUF_SIZE];
-	unsigned int n = 0;
-
-	while (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
-	       !(pfd.revents & POLLERR) && read(fd, buf, sizeof(buf)) >= 0)
-		n++;
-	return n;
 }
 
 int name_index(const char *const *names, unsigned int count, const char *name)

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,59 +25,6 @@
 
 /* Bytes of a ping payload that carry its sequence number. */
 #define PING_SEQ_BYTES		4
-
-/* 0, or -ETIMEDOUT, -EPIPE (channel gone) or another -errno from read. */
-static int wait_reply(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	uint64_t now;
-	int ready, timeout_ms;
-
-	for (;;) {
-		now = monotonic_ns();
-		if (now >= deadline_ns)
-			return -ETIMEDOUT;
-		timeout_ms = (int)((deadline_ns - now + 999999u) / 1000000u);
-		ready = poll(&pfd, 1, timeout_ms);
-		if (ready < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (ready == 0)
-			continue;	/* the deadline check above ends it */
-		/* rpmsg_char reports a destroyed endpoint as POLLERR. */
-		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
-			return -EPIPE;
-		if (!(pfd.revents & POLLIN))
-			continue;
-		*len = read(fd, buf, size);
-		if (*len >= 0)
-			return 0;
-		if (errno != EINTR && errno != EAGAIN)
-			return -errno;
-	}
-}
-
-/*
- * Throw away replies queued before we started: rpmsg_char keeps what
- * arrives while nobody has the node open, e.g. the late reply to a
- * process that timed out.
- */
-static unsigned int drain_stale_replies(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char buf[AR_RPMSG_BUF_SIZE];
-	unsigned int drained = 0;
-
-	while (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
-	       !(pfd.revents & POLLERR)) {
-		if (read(fd, buf, sizeof(buf)) < 0)
-			break;
-		drained++;
-	}
-	return drained;
-}
 
 static size_t first_difference(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -163,7 +109,7 @@ static int echo_once(int fd, const struct rpmsg_service *svc, const char *msg, s
 	ssize_t sent, got;
 	int err;
 
-	drain_stale_replies(fd);
+	chan_drain(fd);
 
 	/* Oversized messages go to the kernel as they are: its EMSGSIZE is the answer. */
 	sent = write(fd, msg, len);
@@ -176,7 +122,7 @@ static int echo_once(int fd, const struct rpmsg_service *svc, const char *msg, s
 		return EXIT_FAILURE;
 	}
 
-	err = wait_reply(fd, reply, sizeof(reply),
+	err = chan_wait_message(fd, reply, sizeof(reply),
 			 monotonic_ns() + (uint64_t)REPLY_TIMEOUT_MS * 1000000u, &got);
 	if (err) {
 		print_reply_error(err, svc);
@@ -404,7 +350,7 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 		print_error("ping: out of memory for %lu samples", opt->count);
 		return EXIT_FAILURE;
 	}
-	drain_stale_replies(fd);
+	chan_drain(fd);
 
 	if (!quiet)
 		printf("PING %s (%s): %lu round trips of %s bytes after %lu warm-up\n",
@@ -432,7 +378,7 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 
 		/* Skip replies that belong to earlier, timed-out round trips. */
 		for (;;) {
-			err = wait_reply(fd, in, sizeof(in), deadline, &got);
+			err = chan_wait_message(fd, in, sizeof(in), deadline, &got);
 			end = monotonic_ns();
 			if (err || ((size_t)got == size && !memcmp(in, out, size)) ||
 			    !is_late_reply(sizes, in, (size_t)got, seq))

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #include <sys/sysmacros.h>
 
 #include <linux/rpmsg.h>
+
+#include <amprelay/platform.h>
 
 #include "amprelay.h"
 
@@ -407,4 +410,51 @@ int rpmsg_service_open(const char *service, struct rpmsg_service *svc)
 int rpmsg_service_bind(const char *service, struct rpmsg_service *svc)
 {
 	return resolve_service(service, svc, false);
+}
+
+int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint64_t now;
+	int ready;
+
+	for (;;) {
+		now = monotonic_ns();
+		if (now >= deadline_ns)
+			return -ETIMEDOUT;
+		ready = poll(&pfd, 1, (int)((deadline_ns - now + 999999u) / 1000000u));
+		if (ready < 0) {
+			if (errno == EINTR)
+				return -EINTR;
+			return -errno;
+		}
+		if (ready == 0)
+			continue;
+		/* rpmsg_char reports a destroyed endpoint as POLLERR. */
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+			return -EPIPE;
+		if (!(pfd.revents & POLLIN))
+			continue;
+		*len = read(fd, buf, size);
+		if (*len >= 0)
+			return 0;
+		if (errno != EINTR && errno != EAGAIN)
+			return -errno;
+	}
+}
+
+/*
+ * rpmsg_char keeps what arrives while nobody has the node open, e.g. the
+ * late reply to a process that timed out: clients throw that away first.
+ */
+unsigned int chan_drain(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[AR_RPMSG_BUF_SIZE];
+	unsigned int n = 0;
+
+	while (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
+	       !(pfd.revents & POLLERR) && read(fd, buf, sizeof(buf)) >= 0)
+		n++;
+	return n;
 }

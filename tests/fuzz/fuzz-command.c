@@ -5,37 +5,32 @@
  * service must answer it with exactly one well-formed reply carrying the
  * request's sequence number, whatever the request holds.
  */
-#include "fw-linux.h"
+#include "fuzz-fw.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz_hdr h = { .src = FZ_LINUX_EPT, .dst = AR_SVC_CMD_ADDR };
+	struct lx_hdr h = { .src = LX_EPT, .dst = AR_SVC_CMD_ADDR };
 	struct ar_cmd_hdr req, rep;
+	struct lx_msg m;
+	int got;
 	unsigned int replies = 0;
-	uint32_t len = size > FZ_BUF - FZ_HDR ? FZ_BUF - FZ_HDR : (uint32_t)size;
+	uint32_t len = size > LX_BUF - LX_HDR ? LX_BUF - LX_HDR : (uint32_t)size;
 
 	fz_boot(1);
 	h.len = (uint16_t)len;
-	fz_lx_send(&h, data, len);
+	lx_send_hdr(&h, data, len);
 	fz_pass();
 	fz_pass();	/* a scheduled fault runs here */
 
-	while (fz_rx.used->idx != fz_rx.last_used) {
-		struct ar_vring_used_elem e = fz_rx.used->ring[fz_rx.last_used % FZ_NUM];
-		const uint8_t *buf;
-		struct fz_hdr rh;
-
-		fz_rx.last_used++;
-		if (e.id >= FZ_NUM || e.len < FZ_HDR + sizeof(rep) || e.len > FZ_BUF)
+	while ((got = lx_take(&m)) != 0) {
+		if (got < 0 || m.used_len < LX_HDR + sizeof(rep))
 			abort();
-		buf = fz_win + (fz_rx.desc[e.id].addr - AR_WIN_LINUX_PA);
-		memcpy(&rh, buf, sizeof(rh));
-		memcpy(&rep, buf + FZ_HDR, sizeof(rep));
-		if (rh.src != AR_SVC_CMD_ADDR || rh.dst != FZ_LINUX_EPT ||
+		memcpy(&rep, m.data, sizeof(rep));
+		if (m.h.src != AR_SVC_CMD_ADDR || m.h.dst != LX_EPT ||
 		    rep.magic != AR_CMD_MAGIC || !(rep.op & AR_CMD_REPLY) ||
-		    rh.len != sizeof(rep) + rep.len || e.len != FZ_HDR + rh.len)
+		    m.h.len != sizeof(rep) + rep.len || m.used_len != LX_HDR + m.h.len)
 			abort();
 		/* The sequence number comes back whenever the request had one. */
 		memset(&req, 0, sizeof(req));

@@ -9,7 +9,7 @@
  * rpmsg header checks, name service, echo, command, telemetry, console
  * and interop endpoints.
  */
-#include "fw-linux.h"
+#include "fuzz-fw.h"
 
 static const uint32_t dsts[] = {
 	AR_RPMSG_NS_ADDR, AR_SVC_ECHO_ADDR, AR_SVC_CMD_ADDR, AR_SVC_TELEM_ADDR,
@@ -22,16 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_in in = { data, size };
 	unsigned int msgs = 0;
-	int hold = 0;
 
 	fz_boot(1);
 	while (in.left && msgs++ < 128) {
 		uint8_t ctl = fz_u8(&in);
-		uint8_t body[FZ_BUF - FZ_HDR];
-		struct fz_hdr h;
+		uint8_t body[LX_BUF - LX_HDR];
+		struct lx_hdr h;
 		uint32_t n;
 
-		h.src = ctl & 0x80 ? fz_u32(&in) : FZ_LINUX_EPT + (ctl & 3);
+		h.src = ctl & 0x80 ? fz_u32(&in) : LX_EPT + (ctl & 3);
 		h.dst = (ctl & 0x70) == 0x70 ? fz_u32(&in) :
 			dsts[((ctl >> 4) & 7) % (sizeof(dsts) / sizeof(dsts[0]))];
 		h.reserved = ctl & 0x08 ? fz_u32(&in) : 0;
@@ -40,30 +39,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The length field mostly matches; sometimes it lies. */
 		h.len = ctl & 0x04 ? fz_u16(&in) : (uint16_t)n;
 		h.flags = 0;
-		fz_lx_send(&h, body, n);
+		lx_send_hdr(&h, body, n);
 
 		switch (fz_u8(&in) & 7) {
 		case 0:		/* time passes: telemetry, delayed echo */
 			fz_now_us += fz_u32(&in);
 			break;
 		case 1:		/* Linux is slow to read */
-			hold = !hold;
+			lx_hold_rx = !lx_hold_rx;
 			break;
 		case 2:		/* the vdev is reset and restarted */
-			fz_table->vdev.status = 0;
+			lx_table->vdev.status = 0;
 			fz_pass();
-			fz_lx_start();
-			fz_table->vdev.status = 0x7;
-			hold = 0;
+			lx_start();
 			break;
 		default:
 			break;
 		}
 		fz_pass();
-		fz_lx_drain(hold);
+		fz_lx_drain();
 	}
 	fz_now_us += 10000000;
 	fz_pass();
-	fz_lx_drain(0);
+	fz_lx_drain();
 	return 0;
 }

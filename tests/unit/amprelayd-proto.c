@@ -30,33 +30,15 @@
 #include <unistd.h>
 
 #include "amprelay/platform.h"
+#include "tap.h"
 
 #define PLAN		37
 #define SHORT_MS	200	/* "nothing happens" window */
 #define LONG_MS		3000	/* "something happens" limit */
 #define QMP_WAIT_MS	8000	/* above the daemon's own QMP timeout */
 
-static int test_no, failures;
 static char run_dir[PATH_MAX];
 static pid_t daemon_pid;
-
-static bool ok(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!cond)
-		failures++;
-	return cond;
-}
 
 static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -24,213 +24,31 @@
 #include "core/virtqueue.h"
 #include "port/host/port_host.h"
 #include "rsc_table.h"
+#include "fw-linux.h"
 
-#define NUM		AR_VRING_NUM
-#define HDR		AR_RPMSG_HDR_SIZE
-#define BUF		AR_RPMSG_BUF_SIZE
 #define ECHO		AR_SVC_ECHO_ADDR
-#define LINUX_EPT	1024		/* Linux's first dynamic address */
-#define TABLE_OFF	0x00100000	/* where the test "loads" the table */
-#define PA(off)		((uint64_t)AR_WIN_LINUX_PA + (off))
-#define RX_BUF_OFF(i)	(AR_VBUF_OFF + (uint32_t)(i) * BUF)
-#define TX_BUF_OFF(i)	(AR_VBUF_OFF + (uint32_t)(NUM + (i)) * BUF)
-#define POOL_END	(AR_VBUF_OFF + AR_VBUF_SIZE)
-
-struct hdr {
-	uint32_t src, dst, reserved;
-	uint16_t len, flags;
-};
 
 struct ns_msg {
 	char name[AR_RPMSG_NAME_SIZE];
 	uint32_t addr, flags;
 };
 
-/* What Linux sees of one message the firmware sent. */
-struct msg {
-	struct hdr h;
-	uint8_t data[BUF];
-	uint32_t used_len;
-	uint16_t id;
-};
-
-struct lx_vring {
-	struct ar_vring_desc *desc;
-	struct ar_vring_avail *avail;
-	struct ar_vring_used *used;
-	uint16_t avail_idx;
-	uint16_t last_used;
-};
-
-static uint8_t *win;
-static struct ar_fw_rsc_table *table;	/* the loaded copy in the window */
-static struct lx_vring rx, tx;
-static uint16_t tx_next;
-static int recycle_rx = 1;		/* give receive buffers straight back */
-static uint16_t withheld[NUM];
-static unsigned int nwithheld;
-
 static struct ar_rpmsg rp;
 static struct ar_rpmsg_ept echo_ept;
 
-static int failed;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		failed = 1; \
-		printf("# line %d: %s: ", __LINE__, #cond); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
-
-static void barrier(void)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-/* ---- the simulated Linux side ------------------------------------- */
-
-static size_t vring_used_off(void)
-{
-	size_t off = 16 * NUM + 2 * (3 + NUM);
-
-	return (off + AR_VRING_ALIGN - 1) & ~(size_t)(AR_VRING_ALIGN - 1);
-}
-
-static size_t vring_bytes(void)
-{
-	return vring_used_off() + 2 * 3 + 8 * NUM;
-}
-
-/* Like rp_find_vq: zero the ring, lay out desc/avail/used. */
-static void lx_vring_init(struct lx_vring *v, uint32_t off)
-{
-	uint8_t *base = win + off;
-
-	memset(base, 0, vring_bytes());
-	v->desc = (struct ar_vring_desc *)base;
-	v->avail = (struct ar_vring_avail *)(base + 16 * NUM);
-	v->used = (struct ar_vring_used *)(base + vring_used_off());
-	v->avail_idx = 0;
-	v->last_used = 0;
-}
-
-static void lx_post(struct lx_vring *v, uint16_t head)
-{
-	v->avail->ring[v->avail_idx % NUM] = head;
-	v->avail_idx++;
-	barrier();
-	v->avail->idx = v->avail_idx;
-}
-
-static int lx_get_used(struct lx_vring *v, struct ar_vring_used_elem *e)
-{
-	if (v->used->idx == v->last_used)
-		return 0;
-	barrier();
-	*e = v->used->ring[v->last_used % NUM];
-	v->last_used++;
-	return 1;
-}
-
-/* Like rpmsg_probe + virtio_device_ready: fill RX, mute TX, DRIVER_OK. */
-static void lx_start(void)
-{
-	unsigned int i;
-
-	table->vdev.vring[0].da = AR_WIN_REMOTE_DA + AR_VRING0_OFF;
-	table->vdev.vring[1].da = AR_WIN_REMOTE_DA + AR_VRING1_OFF;
-	table->vdev.vring[0].notifyid = 0;
-	table->vdev.vring[1].notifyid = 1;
-	table->vdev.gfeatures = table->vdev.dfeatures;
-	lx_vring_init(&rx, AR_VRING0_OFF);
-	lx_vring_init(&tx, AR_VRING1_OFF);
-	for (i = 0; i < NUM; i++) {
-		rx.desc[i].addr = PA(RX_BUF_OFF(i));
-		rx.desc[i].len = BUF;
-		rx.desc[i].flags = AR_VRING_DESC_F_WRITE;
-		lx_post(&rx, (uint16_t)i);
-	}
-	tx.avail->flags = AR_VRING_AVAIL_F_NO_INTERRUPT;
-	tx_next = 0;
-	nwithheld = 0;
-	recycle_rx = 1;
-	barrier();
-	table->vdev.status = 0x7;	/* ACKNOWLEDGE | DRIVER | DRIVER_OK */
-}
-
-static void lx_stop(void)
-{
-	table->vdev.status = 0;
-	barrier();
-}
-
-/* Posts one message on the TX ring, in the next TX buffer. */
-static uint16_t lx_send(uint32_t src, uint32_t dst, const void *data, uint32_t len)
-{
-	uint16_t slot = tx_next++ % NUM;
-	uint8_t *buf = win + TX_BUF_OFF(slot);
-	struct hdr h = { .src = src, .dst = dst, .len = (uint16_t)len };
-
-	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + HDR, data, len);
-	tx.desc[slot].addr = PA(TX_BUF_OFF(slot));
-	tx.desc[slot].len = HDR + len;
-	tx.desc[slot].flags = 0;
-	tx.desc[slot].next = 0;
-	lx_post(&tx, slot);
-	return slot;
-}
+/* ---- more of the simulated Linux side (the rest: tests/lib/fw-linux.c) */
 
 /* Posts a hand-made TX descriptor (for hostile cases). */
 static void lx_send_raw(uint16_t head, uint64_t addr, uint32_t len,
 			uint16_t flags, uint16_t next)
 {
-	if (head < NUM) {
-		tx.desc[head].addr = addr;
-		tx.desc[head].len = len;
-		tx.desc[head].flags = flags;
-		tx.desc[head].next = next;
+	if (head < LX_NUM) {
+		lx_tx.desc[head].addr = addr;
+		lx_tx.desc[head].len = len;
+		lx_tx.desc[head].flags = flags;
+		lx_tx.desc[head].next = next;
 	}
-	lx_post(&tx, head);
-}
-
-/* Fetches the next message the firmware sent; recycles its buffer. */
-static int lx_recv(struct msg *m)
-{
-	struct ar_vring_used_elem e;
-	uint64_t pa;
-	uint8_t *buf;
-
-	if (!lx_get_used(&rx, &e))
-		return 0;
-	CHECK(e.id < NUM, "used id %u out of range", e.id);
-	if (e.id >= NUM)
-		return 0;
-	pa = rx.desc[e.id].addr;
-	CHECK(pa >= PA(AR_VBUF_OFF) && pa + BUF <= PA(POOL_END), "RX pa %#llx",
-	      (unsigned long long)pa);
-	buf = win + (pa - AR_WIN_LINUX_PA);
-	memcpy(&m->h, buf, sizeof(m->h));
-	m->used_len = e.len;
-	m->id = (uint16_t)e.id;
-	memcpy(m->data, buf + HDR, e.len >= HDR && e.len <= BUF ? e.len - HDR : 0);
-	if (recycle_rx || nwithheld == NUM)
-		lx_post(&rx, (uint16_t)e.id);
-	else
-		withheld[nwithheld++] = (uint16_t)e.id;
-	return 1;
-}
-
-static void lx_give_back_rx(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < nwithheld; i++)
-		lx_post(&rx, withheld[i]);
-	nwithheld = 0;
-	recycle_rx = 1;
+	lx_post(&lx_tx, head);
 }
 
 /* TX buffers the firmware returned since the last call; checks each. */
@@ -239,52 +57,34 @@ static unsigned int lx_tx_done(void)
 	struct ar_vring_used_elem e;
 	unsigned int n = 0;
 
-	while (lx_get_used(&tx, &e)) {
-		CHECK(e.id < NUM, "TX used id %u", e.id);
+	while (lx_next_used(&lx_tx, &e)) {
+		CHECK(e.id < LX_NUM, "TX used id %u", e.id);
 		CHECK(e.len == 0, "TX used len %u", e.len);
 		n++;
 	}
 	return n;
 }
 
-static unsigned int rx_pending(void)
-{
-	return (uint16_t)(rx.used->idx - rx.last_used);
-}
-
-static const struct ar_rpmsg_config config = {
-	.vring_da = {
-		AR_WIN_REMOTE_DA + AR_VRING0_OFF,
-		AR_WIN_REMOTE_DA + AR_VRING1_OFF,
-	},
-	.vring_region_size = AR_VRING_REGION_SIZE,
-	.vring_num = AR_VRING_NUM,
-	.vring_align = AR_VRING_ALIGN,
-	.buf_pa = AR_WIN_LINUX_PA + AR_VBUF_OFF,
-	.buf_size = AR_VBUF_SIZE,
-};
-
 /* Fresh window, the firmware's table "loaded", core initialised. */
 static void fw_load(void)
 {
-	struct ar_rpmsg_config cfg = config;
+	struct ar_rpmsg_config cfg;
 
-	memset(win, 0, AR_WIN_SIZE);
-	memcpy(win + TABLE_OFF, (const void *)&ar_rsc_table, sizeof(ar_rsc_table));
-	table = (struct ar_fw_rsc_table *)(win + TABLE_OFF);
-	cfg.vdev = &table->vdev;
+	memset(lx_win, 0, AR_WIN_SIZE);
+	lx_load();
+	cfg = (struct ar_rpmsg_config)AR_FW_RPMSG_CONFIG(&lx_table->vdev);
 	ar_rpmsg_init(&rp, &cfg);
 	ar_echo_init(&rp, &echo_ept);
 	memset(ar_host_notify_count, 0, sizeof(ar_host_notify_count));
 }
 
-static int ns_ok(const struct msg *m)
+static int ns_ok(const struct lx_msg *m)
 {
 	struct ns_msg ns;
 	char want[AR_RPMSG_NAME_SIZE] = AR_SVC_ECHO_NAME;
 
 	memcpy(&ns, m->data, sizeof(ns));
-	return m->used_len == HDR + 40 && m->h.dst == AR_RPMSG_NS_ADDR &&
+	return m->used_len == LX_HDR + 40 && m->h.dst == AR_RPMSG_NS_ADDR &&
 	       m->h.len == 40 && m->h.flags == 0 && m->h.reserved == 0 &&
 	       !memcmp(ns.name, want, sizeof(want)) && ns.addr == ECHO &&
 	       ns.flags == 0;
@@ -293,7 +93,7 @@ static int ns_ok(const struct msg *m)
 /* Loaded, started and announced: the state most tests begin from. */
 static void boot(void)
 {
-	struct msg m;
+	struct lx_msg m;
 
 	fw_load();
 	lx_start();
@@ -313,8 +113,8 @@ static void fill(uint8_t *p, uint32_t len, uint32_t seed)
 /* One echo round trip of len bytes; 1 if everything matched. */
 static int echo_once(uint32_t src, uint32_t len)
 {
-	uint8_t data[BUF];
-	struct msg m;
+	uint8_t data[LX_BUF];
+	struct lx_msg m;
 	int ok = 1;
 
 	fill(data, len, len + src);
@@ -329,7 +129,7 @@ static int echo_once(uint32_t src, uint32_t len)
 		return 0;
 	}
 	if (m.h.src != ECHO || m.h.dst != src || m.h.len != len ||
-	    m.used_len != HDR + len || m.h.flags || m.h.reserved ||
+	    m.used_len != LX_HDR + len || m.h.flags || m.h.reserved ||
 	    memcmp(m.data, data, len)) {
 		printf("# echo %u: bad reply src %#x dst %#x len %u used %u\n",
 		       len, m.h.src, m.h.dst, m.h.len, m.used_len);
@@ -350,10 +150,10 @@ static uint64_t outside_rings_and_pool(void)
 	for (i = 0; i < AR_WIN_SIZE; i++) {
 		if ((i >= AR_VRING0_OFF && i < AR_VRING0_OFF + AR_VRING_REGION_SIZE) ||
 		    (i >= AR_VRING1_OFF && i < AR_VRING1_OFF + AR_VRING_REGION_SIZE) ||
-		    (i >= AR_VBUF_OFF && i < POOL_END) ||
-		    (i >= TABLE_OFF && i < TABLE_OFF + sizeof(*table)))
+		    (i >= AR_VBUF_OFF && i < LX_POOL_END) ||
+		    (i >= LX_TABLE_OFF && i < LX_TABLE_OFF + sizeof(*lx_table)))
 			continue;
-		sum = sum * 31 + win[i];
+		sum = sum * 31 + lx_win[i];
 	}
 	return sum;
 }
@@ -390,10 +190,10 @@ static void t_rsc_table(void)
 		CHECK(t->vdev.vring[i].align == AR_VRING_ALIGN &&
 		      t->vdev.vring[i].num == AR_VRING_NUM, "vring%u align/num", i);
 	}
-	CHECK(ar_vring_size(NUM, AR_VRING_ALIGN) == vring_bytes(),
+	CHECK(ar_vring_size(LX_NUM, AR_VRING_ALIGN) == lx_vring_bytes(),
 	      "vring size %u, Linux's formula gives %zu",
-	      ar_vring_size(NUM, AR_VRING_ALIGN), vring_bytes());
-	CHECK(vring_bytes() <= AR_VRING_REGION_SIZE, "vring does not fit its region");
+	      ar_vring_size(LX_NUM, AR_VRING_ALIGN), lx_vring_bytes());
+	CHECK(lx_vring_bytes() <= AR_VRING_REGION_SIZE, "vring does not fit its region");
 	CHECK(t->trace.da == AR_WIN_REMOTE_DA + AR_TRACE_OFF &&
 	      t->trace.len == AR_TRACE_SIZE && !t->trace.reserved &&
 	      t->trace.name[0], "trace entry");
@@ -405,29 +205,29 @@ static void t_rsc_table(void)
 static void t_waits_for_driver_ok(void)
 {
 	fw_load();
-	table->vdev.status = 0x3;	/* ACKNOWLEDGE | DRIVER, vrings not ready */
+	lx_table->vdev.status = 0x3;	/* ACKNOWLEDGE | DRIVER, vrings not ready */
 	ar_rpmsg_poll(&rp);
 	ar_rpmsg_poll(&rp);
 	CHECK(rp.state == AR_RPMSG_WAIT, "state %d", rp.state);
 	CHECK(ar_host_notify_count[AR_MBOX_VQ] == 0, "kicked before DRIVER_OK");
-	CHECK(ar_rpmsg_send(&rp, ECHO, LINUX_EPT, "x", 1) == -ENOTCONN,
+	CHECK(ar_rpmsg_send(&rp, ECHO, LX_EPT, "x", 1) == -ENOTCONN,
 	      "send before DRIVER_OK");
 }
 
 static void t_ns_announcement(void)
 {
-	struct msg m;
+	struct lx_msg m;
 	struct ns_msg ns;
 
 	fw_load();
 	lx_start();
 	ar_rpmsg_poll(&rp);
-	CHECK(rx_pending() == 1, "%u messages after DRIVER_OK, want 1", rx_pending());
+	CHECK(lx_rx_pending() == 1, "%u messages after DRIVER_OK, want 1", lx_rx_pending());
 	CHECK(lx_recv(&m), "no message");
 	memcpy(&ns, m.data, sizeof(ns));
 	CHECK(m.h.dst == AR_RPMSG_NS_ADDR, "dst %u", m.h.dst);
 	CHECK(m.h.src == ECHO, "src %#x", m.h.src);
-	CHECK(m.h.len == 40 && m.used_len == HDR + 40, "len %u used %u", m.h.len,
+	CHECK(m.h.len == 40 && m.used_len == LX_HDR + 40, "len %u used %u", m.h.len,
 	      m.used_len);
 	CHECK(!strcmp(ns.name, AR_SVC_ECHO_NAME), "name '%.32s'", ns.name);
 	CHECK(ns.addr == ECHO && ns.flags == 0, "addr %#x flags %u", ns.addr, ns.flags);
@@ -435,7 +235,7 @@ static void t_ns_announcement(void)
 	CHECK(ar_host_notify_count[AR_MBOX_VQ] == 1, "%u kicks",
 	      ar_host_notify_count[AR_MBOX_VQ]);
 	ar_rpmsg_poll(&rp);
-	CHECK(rx_pending() == 0, "announced twice");
+	CHECK(lx_rx_pending() == 0, "announced twice");
 }
 
 static void t_echo_all_sizes(void)
@@ -444,7 +244,7 @@ static void t_echo_all_sizes(void)
 
 	boot();
 	for (len = 0; len <= AR_RPMSG_MAX_PAYLOAD; len++)
-		bad += !echo_once(LINUX_EPT + len % 5, len);
+		bad += !echo_once(LX_EPT + len % 5, len);
 	CHECK(bad == 0, "%u of %u sizes failed", bad, AR_RPMSG_MAX_PAYLOAD + 1);
 	CHECK(rp.st.msgs_in == AR_RPMSG_MAX_PAYLOAD + 1, "msgs_in %u", rp.st.msgs_in);
 	CHECK(ar_host_notify_count[AR_MBOX_VQ] == AR_RPMSG_MAX_PAYLOAD + 1,
@@ -454,13 +254,13 @@ static void t_echo_all_sizes(void)
 static void t_batch_one_kick(void)
 {
 	uint8_t data[32];
-	struct msg m;
+	struct lx_msg m;
 	unsigned int i;
 
 	boot();
 	for (i = 0; i < 40; i++) {
 		fill(data, sizeof(data), i);
-		lx_send(LINUX_EPT, ECHO, data, sizeof(data));
+		lx_send(LX_EPT, ECHO, data, sizeof(data));
 	}
 	ar_rpmsg_poll(&rp);
 	CHECK(ar_host_notify_count[AR_MBOX_VQ] == 1, "%u kicks for one batch",
@@ -477,58 +277,58 @@ static void t_kick_suppression(void)
 {
 	boot();
 	/* Linux waiting for a TX buffer enables the TX interrupt. */
-	rx.avail->flags = AR_VRING_AVAIL_F_NO_INTERRUPT;
-	tx.avail->flags = 0;
-	CHECK(echo_once(LINUX_EPT, 8), "echo");
+	lx_rx.avail->flags = AR_VRING_AVAIL_F_NO_INTERRUPT;
+	lx_tx.avail->flags = 0;
+	CHECK(echo_once(LX_EPT, 8), "echo");
 	CHECK(ar_host_notify_count[AR_MBOX_VQ] == 1, "TX completion not signalled");
-	tx.avail->flags = AR_VRING_AVAIL_F_NO_INTERRUPT;
-	CHECK(echo_once(LINUX_EPT, 8), "echo");
+	lx_tx.avail->flags = AR_VRING_AVAIL_F_NO_INTERRUPT;
+	CHECK(echo_once(LX_EPT, 8), "echo");
 	CHECK(ar_host_notify_count[AR_MBOX_VQ] == 1, "kicked though both rings muted");
-	rx.avail->flags = 0;
-	CHECK(echo_once(LINUX_EPT, 8), "echo");
+	lx_rx.avail->flags = 0;
+	CHECK(echo_once(LX_EPT, 8), "echo");
 	CHECK(ar_host_notify_count[AR_MBOX_VQ] == 2, "RX not signalled");
 }
 
 static void t_back_pressure(void)
 {
 	struct ar_rpmsg_stats before;
-	struct msg m;
+	struct lx_msg m;
 	unsigned int i;
 	uint8_t data[3][16];
 
 	boot();
 	/* Linux stops handing receive buffers back until all are used. */
-	recycle_rx = 0;
-	for (i = 0; i < NUM; i++)
-		echo_once(LINUX_EPT, 4);
-	CHECK(nwithheld == NUM, "%u buffers used", nwithheld);
+	lx_hold_rx = 1;
+	for (i = 0; i < LX_NUM; i++)
+		echo_once(LX_EPT, 4);
+	CHECK(lx_nheld == LX_NUM, "%u buffers used", lx_nheld);
 	before = rp.st;
 	for (i = 0; i < 3; i++) {
 		fill(data[i], sizeof(data[i]), 100 + i);
-		lx_send(LINUX_EPT, ECHO, data[i], sizeof(data[i]));
+		lx_send(LX_EPT, ECHO, data[i], sizeof(data[i]));
 	}
 	ar_rpmsg_poll(&rp);
 	ar_rpmsg_poll(&rp);
 	CHECK(lx_tx_done() == 0, "TX consumed with no RX buffer: dropped");
-	CHECK(rx_pending() == 0, "reply without a buffer");
+	CHECK(lx_rx_pending() == 0, "reply without a buffer");
 	CHECK(!memcmp(&before, &rp.st, sizeof(before)), "counters moved while blocked");
-	lx_give_back_rx();
+	lx_release_rx();
 	ar_rpmsg_poll(&rp);
 	CHECK(lx_tx_done() == 3, "held messages not consumed");
 	for (i = 0; i < 3; i++)
 		CHECK(lx_recv(&m) && m.h.len == 16 && !memcmp(m.data, data[i], 16),
 		      "held message %u not echoed in order", i);
-	CHECK(echo_once(LINUX_EPT, 100), "echo after back-pressure");
+	CHECK(echo_once(LX_EPT, 100), "echo after back-pressure");
 }
 
 static void t_send_limits(void)
 {
-	uint8_t big[BUF] = { 0 };
+	uint8_t big[LX_BUF] = { 0 };
 
 	boot();
-	CHECK(ar_rpmsg_send(&rp, ECHO, LINUX_EPT, big, AR_RPMSG_MAX_PAYLOAD + 1) ==
+	CHECK(ar_rpmsg_send(&rp, ECHO, LX_EPT, big, AR_RPMSG_MAX_PAYLOAD + 1) ==
 	      -EMSGSIZE, "497 bytes accepted");
-	CHECK(ar_rpmsg_send(&rp, ECHO, LINUX_EPT, big, AR_RPMSG_MAX_PAYLOAD) == 0,
+	CHECK(ar_rpmsg_send(&rp, ECHO, LX_EPT, big, AR_RPMSG_MAX_PAYLOAD) == 0,
 	      "496 bytes refused");
 }
 
@@ -544,17 +344,17 @@ static void t_send_limits(void)
 	ar_rpmsg_poll(&rp); \
 	CHECK(rp.st.counter - before_ == 1, #counter " +%u, want +1", \
 	      rp.st.counter - before_); \
-	CHECK(rx_pending() == 0, "replied to a bad message"); \
+	CHECK(lx_rx_pending() == 0, "replied to a bad message"); \
 	back_ = lx_tx_done(); \
 	CHECK(back_ == (returned), "%u TX buffers returned, want %u", back_, \
 	      (unsigned int)(returned)); \
-	CHECK(echo_once(LINUX_EPT, 33), "echo after a bad message"); \
+	CHECK(echo_once(LX_EPT, 33), "echo after a bad message"); \
 } while (0)
 
 static void t_bad_desc_index(void)
 {
 	boot();
-	SURVIVES(bad_desc, 0, lx_send_raw(NUM, 0, 0, 0, 0));
+	SURVIVES(bad_desc, 0, lx_send_raw(LX_NUM, 0, 0, 0, 0));
 	SURVIVES(bad_desc, 0, lx_send_raw(0xffff, 0, 0, 0, 0));
 }
 
@@ -565,11 +365,11 @@ static void t_bad_addr(void)
 	boot();
 	sum = outside_rings_and_pool();
 	/* In the vring region, in Linux RAM, just before and across the pool. */
-	SURVIVES(bad_addr, 1, lx_send_raw(5, PA(AR_VRING1_OFF), 64, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(5, LX_PA(AR_VRING1_OFF), 64, 0, 0));
 	SURVIVES(bad_addr, 1, lx_send_raw(5, 0x40000000, 64, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(5, PA(AR_VBUF_OFF) - 8, 64, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(5, PA(POOL_END) - 32, 64, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(5, PA(POOL_END), 16, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(5, LX_PA(AR_VBUF_OFF) - 8, 64, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(5, LX_PA(LX_POOL_END) - 32, 64, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(5, LX_PA(LX_POOL_END), 16, 0, 0));
 	SURVIVES(bad_addr, 1, lx_send_raw(5, 0, 64, 0, 0));
 	/* Remote addresses are not Linux addresses. */
 	SURVIVES(bad_addr, 1, lx_send_raw(5, AR_WIN_REMOTE_DA + AR_VBUF_OFF, 64, 0, 0));
@@ -580,38 +380,38 @@ static void t_addr_wrap(void)
 {
 	boot();
 	SURVIVES(bad_addr, 1, lx_send_raw(7, 0xfffffffffffffff0ull, 64, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(7, 0xffffffffffffff00ull, BUF, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(7, PA(AR_VBUF_OFF) + 0x100000000ull, 64, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(7, 0xffffffffffffff00ull, LX_BUF, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(7, LX_PA(AR_VBUF_OFF) + 0x100000000ull, 64, 0, 0));
 }
 
 static void t_bad_len(void)
 {
-	struct hdr h = { .src = LINUX_EPT, .dst = ECHO, .len = 0 };
+	struct lx_hdr h = { .src = LX_EPT, .dst = ECHO, .len = 0 };
 
 	boot();
-	memcpy(win + TX_BUF_OFF(9), &h, sizeof(h));
-	SURVIVES(bad_addr, 1, lx_send_raw(9, PA(TX_BUF_OFF(9)), BUF + 1, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(9, PA(TX_BUF_OFF(9)), 4096, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(9, PA(TX_BUF_OFF(9)), 0xffffffff, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(9, PA(TX_BUF_OFF(9)), HDR - 1, 0, 0));
-	SURVIVES(bad_addr, 1, lx_send_raw(9, PA(TX_BUF_OFF(9)), 0, 0, 0));
+	memcpy(lx_win + LX_TX_BUF_OFF(9), &h, sizeof(h));
+	SURVIVES(bad_addr, 1, lx_send_raw(9, LX_PA(LX_TX_BUF_OFF(9)), LX_BUF + 1, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(9, LX_PA(LX_TX_BUF_OFF(9)), 4096, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(9, LX_PA(LX_TX_BUF_OFF(9)), 0xffffffff, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(9, LX_PA(LX_TX_BUF_OFF(9)), LX_HDR - 1, 0, 0));
+	SURVIVES(bad_addr, 1, lx_send_raw(9, LX_PA(LX_TX_BUF_OFF(9)), 0, 0, 0));
 }
 
 static void t_bad_hdr_len(void)
 {
-	struct hdr h = { .src = LINUX_EPT, .dst = ECHO, .len = 11 };
-	struct msg m;
+	struct lx_hdr h = { .src = LX_EPT, .dst = ECHO, .len = 11 };
+	struct lx_msg m;
 
 	boot();
-	memcpy(win + TX_BUF_OFF(3), &h, sizeof(h));
-	SURVIVES(bad_msg, 1, lx_send_raw(3, PA(TX_BUF_OFF(3)), HDR + 10, 0, 0));
+	memcpy(lx_win + LX_TX_BUF_OFF(3), &h, sizeof(h));
+	SURVIVES(bad_msg, 1, lx_send_raw(3, LX_PA(LX_TX_BUF_OFF(3)), LX_HDR + 10, 0, 0));
 	h.len = 0xffff;
-	memcpy(win + TX_BUF_OFF(3), &h, sizeof(h));
-	SURVIVES(bad_msg, 1, lx_send_raw(3, PA(TX_BUF_OFF(3)), BUF, 0, 0));
+	memcpy(lx_win + LX_TX_BUF_OFF(3), &h, sizeof(h));
+	SURVIVES(bad_msg, 1, lx_send_raw(3, LX_PA(LX_TX_BUF_OFF(3)), LX_BUF, 0, 0));
 	/* Exactly fitting is fine. */
 	h.len = 10;
-	memcpy(win + TX_BUF_OFF(3), &h, sizeof(h));
-	lx_send_raw(3, PA(TX_BUF_OFF(3)), HDR + 10, 0, 0);
+	memcpy(lx_win + LX_TX_BUF_OFF(3), &h, sizeof(h));
+	lx_send_raw(3, LX_PA(LX_TX_BUF_OFF(3)), LX_HDR + 10, 0, 0);
 	ar_rpmsg_poll(&rp);
 	CHECK(rp.st.bad_msg == 2 && lx_recv(&m) && m.h.len == 10,
 	      "a header length that exactly fits was refused");
@@ -621,14 +421,14 @@ static void t_desc_chain(void)
 {
 	boot();
 	/* A descriptor chained to itself, a two-element loop, indirect, write. */
-	SURVIVES(bad_desc, 1, lx_send_raw(4, PA(TX_BUF_OFF(4)), 32,
+	SURVIVES(bad_desc, 1, lx_send_raw(4, LX_PA(LX_TX_BUF_OFF(4)), 32,
 					   AR_VRING_DESC_F_NEXT, 4));
-	SURVIVES(bad_desc, 1, tx.desc[6] = (struct ar_vring_desc){
-			 PA(TX_BUF_OFF(6)), 32, AR_VRING_DESC_F_NEXT, 4 };
-		 lx_send_raw(4, PA(TX_BUF_OFF(4)), 32, AR_VRING_DESC_F_NEXT, 6));
-	SURVIVES(bad_desc, 1, lx_send_raw(4, PA(TX_BUF_OFF(4)), 32,
+	SURVIVES(bad_desc, 1, lx_tx.desc[6] = (struct ar_vring_desc){
+			 LX_PA(LX_TX_BUF_OFF(6)), 32, AR_VRING_DESC_F_NEXT, 4 };
+		 lx_send_raw(4, LX_PA(LX_TX_BUF_OFF(4)), 32, AR_VRING_DESC_F_NEXT, 6));
+	SURVIVES(bad_desc, 1, lx_send_raw(4, LX_PA(LX_TX_BUF_OFF(4)), 32,
 					   AR_VRING_DESC_F_INDIRECT, 0));
-	SURVIVES(bad_desc, 1, lx_send_raw(4, PA(TX_BUF_OFF(4)), 32,
+	SURVIVES(bad_desc, 1, lx_send_raw(4, LX_PA(LX_TX_BUF_OFF(4)), 32,
 					   AR_VRING_DESC_F_WRITE, 0));
 }
 
@@ -637,59 +437,59 @@ static void t_avail_jump(void)
 	uint16_t good;
 
 	boot();
-	good = tx.avail_idx;
-	tx.avail->idx = (uint16_t)(good + 1000);
+	good = lx_tx.avail_idx;
+	lx_tx.avail->idx = (uint16_t)(good + 1000);
 	ar_rpmsg_poll(&rp);
 	CHECK(rp.st.bad_avail == 1, "bad_avail %u", rp.st.bad_avail);
-	tx.avail->idx = (uint16_t)(good + NUM + 1);
+	lx_tx.avail->idx = (uint16_t)(good + LX_NUM + 1);
 	ar_rpmsg_poll(&rp);
 	CHECK(rp.st.bad_avail == 2, "one past num not caught");
-	CHECK(lx_tx_done() == 0 && rx_pending() == 0, "consumed a bogus entry");
+	CHECK(lx_tx_done() == 0 && lx_rx_pending() == 0, "consumed a bogus entry");
 	/* Linux fixes its index: normal service resumes. */
-	tx.avail->idx = good;
-	CHECK(echo_once(LINUX_EPT, 77), "echo after the index came back");
+	lx_tx.avail->idx = good;
+	CHECK(echo_once(LX_EPT, 77), "echo after the index came back");
 	/* The same on the receive ring: the message waits, then goes out. */
-	rx.avail->idx = (uint16_t)(rx.avail_idx + 5000);
-	lx_send(LINUX_EPT, ECHO, "wait", 4);
+	lx_rx.avail->idx = (uint16_t)(lx_rx.avail_idx + 5000);
+	lx_send(LX_EPT, ECHO, "wait", 4);
 	ar_rpmsg_poll(&rp);
-	CHECK(rp.st.bad_avail == 3 && rx_pending() == 0 && lx_tx_done() == 0,
+	CHECK(rp.st.bad_avail == 3 && lx_rx_pending() == 0 && lx_tx_done() == 0,
 	      "RX index jump not caught");
-	rx.avail->idx = rx.avail_idx;
+	lx_rx.avail->idx = lx_rx.avail_idx;
 	ar_rpmsg_poll(&rp);
-	CHECK(lx_tx_done() == 1 && rx_pending() == 1, "held message not served");
+	CHECK(lx_tx_done() == 1 && lx_rx_pending() == 1, "held message not served");
 }
 
 static void t_unknown_dst(void)
 {
 	boot();
-	SURVIVES(no_ept, 1, lx_send(LINUX_EPT, ECHO + 1, "lost", 4));
-	SURVIVES(no_ept, 1, lx_send(LINUX_EPT, AR_RPMSG_NS_ADDR, "ns", 2));
+	SURVIVES(no_ept, 1, lx_send(LX_EPT, ECHO + 1, "lost", 4));
+	SURVIVES(no_ept, 1, lx_send(LX_EPT, AR_RPMSG_NS_ADDR, "ns", 2));
 }
 
 static void t_bad_rx_buffers(void)
 {
 	struct ar_rpmsg_stats before;
 	uint16_t id[4];
-	struct msg m;
+	struct lx_msg m;
 	unsigned int i;
 
 	boot();
 	/* Use up every receive buffer, then post bad ones ahead of a good one. */
-	recycle_rx = 0;
-	for (i = 0; i < NUM; i++)
-		CHECK(echo_once(LINUX_EPT, 1), "echo while draining");
+	lx_hold_rx = 1;
+	for (i = 0; i < LX_NUM; i++)
+		CHECK(echo_once(LX_EPT, 1), "echo while draining");
 	for (i = 0; i < 4; i++)
-		id[i] = withheld[i];
-	rx.desc[id[0]].addr = PA(AR_CTRL_OFF);		/* outside the pool */
-	rx.desc[id[1]].flags = 0;			/* device may not write */
-	rx.desc[id[2]].len = 20;			/* too short for the reply */
-	lx_post(&rx, id[0]);
-	lx_post(&rx, id[1]);
-	lx_post(&rx, id[2]);
-	lx_post(&rx, 0x7fff);				/* index out of range */
-	lx_post(&rx, id[3]);
+		id[i] = lx_held[i];
+	lx_rx.desc[id[0]].addr = LX_PA(AR_CTRL_OFF);		/* outside the pool */
+	lx_rx.desc[id[1]].flags = 0;			/* device may not write */
+	lx_rx.desc[id[2]].len = 20;			/* too short for the reply */
+	lx_post(&lx_rx, id[0]);
+	lx_post(&lx_rx, id[1]);
+	lx_post(&lx_rx, id[2]);
+	lx_post(&lx_rx, 0x7fff);				/* index out of range */
+	lx_post(&lx_rx, id[3]);
 	before = rp.st;
-	lx_send(LINUX_EPT, ECHO, "0123456789abcdefghijklmnop", 26);
+	lx_send(LX_EPT, ECHO, "0123456789abcdefghijklmnop", 26);
 	ar_rpmsg_poll(&rp);
 	CHECK(rp.st.bad_addr - before.bad_addr == 2, "bad_addr +%u",
 	      rp.st.bad_addr - before.bad_addr);
@@ -698,8 +498,8 @@ static void t_bad_rx_buffers(void)
 	CHECK(lx_recv(&m) && m.id == id[3] && m.h.len == 26 &&
 	      !memcmp(m.data, "0123456789abcdefghijklmnop", 26),
 	      "reply not in the good buffer");
-	CHECK(rx_pending() == 0, "bad buffers handed back to Linux");
-	CHECK(win[AR_CTRL_OFF] == 0, "wrote into the control page");
+	CHECK(lx_rx_pending() == 0, "bad buffers handed back to Linux");
+	CHECK(lx_win[AR_CTRL_OFF] == 0, "wrote into the control page");
 }
 
 static void t_vring_rejected(void)
@@ -709,61 +509,61 @@ static void t_vring_rejected(void)
 		int ring;
 		uint32_t da, num, align;
 	} cases[] = {
-		{ "da in the other ring's region", 0, AR_VRING1_OFF, NUM, AR_VRING_ALIGN },
-		{ "da past its region", 1, AR_VRING1_OFF + AR_VRING_REGION_SIZE, NUM, AR_VRING_ALIGN },
-		{ "ring overruns its region", 0, AR_VRING0_OFF + 0x6000, NUM, AR_VRING_ALIGN },
-		{ "da misaligned", 1, AR_VRING1_OFF + 0x100, NUM, AR_VRING_ALIGN },
-		{ "da below the window", 0, 0, NUM, AR_VRING_ALIGN },
+		{ "da in the other ring's region", 0, AR_VRING1_OFF, LX_NUM, AR_VRING_ALIGN },
+		{ "da past its region", 1, AR_VRING1_OFF + AR_VRING_REGION_SIZE, LX_NUM, AR_VRING_ALIGN },
+		{ "ring overruns its region", 0, AR_VRING0_OFF + 0x6000, LX_NUM, AR_VRING_ALIGN },
+		{ "da misaligned", 1, AR_VRING1_OFF + 0x100, LX_NUM, AR_VRING_ALIGN },
+		{ "da below the window", 0, 0, LX_NUM, AR_VRING_ALIGN },
 		{ "num 128", 0, AR_VRING0_OFF, 128, AR_VRING_ALIGN },
 		{ "num 0", 1, AR_VRING1_OFF, 0, AR_VRING_ALIGN },
 		{ "num 257", 0, AR_VRING0_OFF, 257, AR_VRING_ALIGN },
-		{ "align 16", 1, AR_VRING1_OFF, NUM, 16 },
+		{ "align 16", 1, AR_VRING1_OFF, LX_NUM, 16 },
 	};
 	unsigned int i;
-	struct msg m;
+	struct lx_msg m;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fw_load();
 		lx_start();
-		table->vdev.vring[cases[i].ring].da = cases[i].da ?
+		lx_table->vdev.vring[cases[i].ring].da = cases[i].da ?
 			AR_WIN_REMOTE_DA + cases[i].da : 0x1000;
-		table->vdev.vring[cases[i].ring].num = cases[i].num;
-		table->vdev.vring[cases[i].ring].align = cases[i].align;
+		lx_table->vdev.vring[cases[i].ring].num = cases[i].num;
+		lx_table->vdev.vring[cases[i].ring].align = cases[i].align;
 		ar_rpmsg_poll(&rp);
 		ar_rpmsg_poll(&rp);
 		CHECK(rp.st.bad_vring == 1 && rp.state == AR_RPMSG_BROKEN,
 		      "%s: accepted", cases[i].what);
-		CHECK(rx_pending() == 0 && ar_host_notify_count[AR_MBOX_VQ] == 0,
+		CHECK(lx_rx_pending() == 0 && ar_host_notify_count[AR_MBOX_VQ] == 0,
 		      "%s: used the rings", cases[i].what);
 		/* Linux resets the vdev and starts it again, correctly. */
 		lx_stop();
 		ar_rpmsg_poll(&rp);
-		table->vdev.vring[cases[i].ring].num = NUM;
-		table->vdev.vring[cases[i].ring].align = AR_VRING_ALIGN;
+		lx_table->vdev.vring[cases[i].ring].num = LX_NUM;
+		lx_table->vdev.vring[cases[i].ring].align = AR_VRING_ALIGN;
 		lx_start();
 		ar_rpmsg_poll(&rp);
 		CHECK(lx_recv(&m) && ns_ok(&m), "%s: no announcement after the fix",
 		      cases[i].what);
-		CHECK(echo_once(LINUX_EPT, 12), "%s: echo after the fix", cases[i].what);
+		CHECK(echo_once(LX_EPT, 12), "%s: echo after the fix", cases[i].what);
 	}
 }
 
 static void t_restart(void)
 {
-	struct msg m;
+	struct lx_msg m;
 
 	boot();
-	CHECK(echo_once(LINUX_EPT, 5), "echo");
+	CHECK(echo_once(LX_EPT, 5), "echo");
 	lx_stop();
 	ar_rpmsg_poll(&rp);
 	CHECK(rp.state == AR_RPMSG_WAIT, "did not notice the reset");
-	table->vdev.status = 0x1;	/* virtio_dev_remove re-adds ACKNOWLEDGE */
+	lx_table->vdev.status = 0x1;	/* virtio_dev_remove re-adds ACKNOWLEDGE */
 	ar_rpmsg_poll(&rp);
 	CHECK(rp.state == AR_RPMSG_WAIT, "left WAIT without DRIVER_OK");
 	lx_start();
 	ar_rpmsg_poll(&rp);
 	CHECK(lx_recv(&m) && ns_ok(&m), "not announced again");
-	CHECK(echo_once(LINUX_EPT + 7, 496), "echo after restart");
+	CHECK(echo_once(LX_EPT + 7, 496), "echo after restart");
 }
 
 static uint32_t rng = 0x12345678;
@@ -778,7 +578,7 @@ static uint32_t rnd(void)
 
 static void t_fuzz(void)
 {
-	uint8_t *ring[2] = { win + AR_VRING0_OFF, win + AR_VRING1_OFF };
+	uint8_t *ring[2] = { lx_win + AR_VRING0_OFF, lx_win + AR_VRING1_OFF };
 	uint64_t sum;
 	unsigned int round, k;
 
@@ -791,35 +591,35 @@ static void t_fuzz(void)
 		switch (rnd() % 8) {
 		case 0:	/* random bytes anywhere in a ring */
 			for (k = rnd() % 16; k; k--)
-				r[rnd() % vring_bytes()] = (uint8_t)rnd();
+				r[rnd() % lx_vring_bytes()] = (uint8_t)rnd();
 			break;
 		case 1:	/* a random descriptor, plausible or not */
-			k = rnd() % NUM;
+			k = rnd() % LX_NUM;
 			((struct ar_vring_desc *)r)[k] = (struct ar_vring_desc){
-				rnd() & 1 ? PA(AR_VBUF_OFF + rnd() % AR_VBUF_SIZE) :
+				rnd() & 1 ? LX_PA(AR_VBUF_OFF + rnd() % AR_VBUF_SIZE) :
 					    (uint64_t)rnd() << (rnd() % 40),
 				rnd() & 1 ? rnd() % 600 : rnd(),
 				(uint16_t)(rnd() & 7), (uint16_t)rnd() };
 			break;
 		case 2:	/* avail index: mostly plausible, sometimes anything */
 			k = r == ring[0] ? rp.vq_rx.last_avail : rp.vq_tx.last_avail;
-			((struct ar_vring_avail *)(r + 16 * NUM))->idx =
-				(uint16_t)(rnd() % 4 ? k + rnd() % (NUM + 1) : rnd());
+			((struct ar_vring_avail *)(r + 16 * LX_NUM))->idx =
+				(uint16_t)(rnd() % 4 ? k + rnd() % (LX_NUM + 1) : rnd());
 			break;
 		case 3:	/* garbage in a TX buffer header */
-			k = rnd() % NUM;
-			win[TX_BUF_OFF(k) + rnd() % HDR] = (uint8_t)rnd();
+			k = rnd() % LX_NUM;
+			lx_win[LX_TX_BUF_OFF(k) + rnd() % LX_HDR] = (uint8_t)rnd();
 			break;
 		case 4:	/* the vdev reset and restarted, maybe with bad vrings */
-			table->vdev.status = (uint8_t)(rnd() & 1 ? 0x7 : rnd());
+			lx_table->vdev.status = (uint8_t)(rnd() & 1 ? 0x7 : rnd());
 			k = rnd() & 1;
 			if (rnd() % 4 == 0)
-				table->vdev.vring[k].da = AR_WIN_REMOTE_DA +
+				lx_table->vdev.vring[k].da = AR_WIN_REMOTE_DA +
 					(k ? AR_VRING1_OFF : AR_VRING0_OFF) +
 					(rnd() % 3 ? 0 : rnd() % 0x10000);
 			break;
 		default:	/* ordinary traffic mixed in */
-			lx_send(LINUX_EPT, ECHO, "fuzz", 4);
+			lx_send(LX_EPT, ECHO, "fuzz", 4);
 			break;
 		}
 		ar_rpmsg_poll(&rp);
@@ -832,7 +632,7 @@ static void t_fuzz(void)
 	       rp.st.bad_msg, rp.st.no_ept);
 	/* Linux restarts the vdev: everything works again. */
 	boot();
-	CHECK(echo_once(LINUX_EPT, 200), "echo after the fuzzing");
+	CHECK(echo_once(LX_EPT, 200), "echo after the fuzzing");
 }
 
 static void t_trace(void)
@@ -871,53 +671,32 @@ static void t_format(void)
 	      "truncation: '%s'", b);
 }
 
-static const struct {
-	void (*fn)(void);
-	const char *name;
-} tests[] = {
-	{ t_rsc_table, "resource table is what Linux's parser expects" },
-	{ t_waits_for_driver_ok, "nothing happens before DRIVER_OK" },
-	{ t_ns_announcement, "DRIVER_OK brings one name-service announcement" },
-	{ t_echo_all_sizes, "echo of every size 0..496" },
-	{ t_batch_one_kick, "a batch of 40 messages is served with one kick" },
-	{ t_kick_suppression, "kicks follow each ring's NO_INTERRUPT flag" },
-	{ t_back_pressure, "no RX buffer: TX message kept, served later in order" },
-	{ t_send_limits, "send refuses payloads above 496 bytes" },
-	{ t_bad_desc_index, "hostile: descriptor index out of range" },
-	{ t_bad_addr, "hostile: buffer address outside the pool" },
-	{ t_addr_wrap, "hostile: address + length wraps around" },
-	{ t_bad_len, "hostile: descriptor length < 16 or > 512" },
-	{ t_bad_hdr_len, "hostile: header length beyond the buffer" },
-	{ t_desc_chain, "hostile: NEXT chains and loops, indirect, write flag" },
-	{ t_avail_jump, "hostile: avail index jumps far ahead" },
-	{ t_unknown_dst, "message to an unknown address is dropped" },
-	{ t_bad_rx_buffers, "hostile: bad receive buffers are skipped" },
-	{ t_vring_rejected, "hostile: vring da, num or align rejected, then fixed" },
-	{ t_restart, "vdev reset and restart announces again" },
-	{ t_fuzz, "20000 rounds of random ring contents" },
-	{ t_trace, "trace buffer stays terminated and in bounds" },
-	{ t_format, "log formatting" },
+static const struct lx_test tests[] = {
+	{ "resource table is what Linux's parser expects", t_rsc_table },
+	{ "nothing happens before DRIVER_OK", t_waits_for_driver_ok },
+	{ "DRIVER_OK brings one name-service announcement", t_ns_announcement },
+	{ "echo of every size 0..496", t_echo_all_sizes },
+	{ "a batch of 40 messages is served with one kick", t_batch_one_kick },
+	{ "kicks follow each ring's NO_INTERRUPT flag", t_kick_suppression },
+	{ "no RX buffer: TX message kept, served later in order", t_back_pressure },
+	{ "send refuses payloads above 496 bytes", t_send_limits },
+	{ "hostile: descriptor index out of range", t_bad_desc_index },
+	{ "hostile: buffer address outside the pool", t_bad_addr },
+	{ "hostile: address + length wraps around", t_addr_wrap },
+	{ "hostile: descriptor length < 16 or > 512", t_bad_len },
+	{ "hostile: header length beyond the buffer", t_bad_hdr_len },
+	{ "hostile: NEXT chains and loops, indirect, write flag", t_desc_chain },
+	{ "hostile: avail index jumps far ahead", t_avail_jump },
+	{ "message to an unknown address is dropped", t_unknown_dst },
+	{ "hostile: bad receive buffers are skipped", t_bad_rx_buffers },
+	{ "hostile: vring da, num or align rejected, then fixed", t_vring_rejected },
+	{ "vdev reset and restart announces again", t_restart },
+	{ "20000 rounds of random ring contents", t_fuzz },
+	{ "trace buffer stays terminated and in bounds", t_trace },
+	{ "log formatting", t_format },
 };
 
 int main(void)
 {
-	unsigned int i, nfail = 0, n = sizeof(tests) / sizeof(tests[0]);
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	win = aligned_alloc(AR_VRING_ALIGN, AR_WIN_SIZE);
-	if (!win) {
-		printf("Bail out! cannot allocate the simulated window\n");
-		return 1;
-	}
-	ar_host_set_window(win);
-	printf("TAP version 13\n1..%u\n", n);
-	for (i = 0; i < n; i++) {
-		failed = 0;
-		tests[i].fn();
-		printf("%sok %u - %s\n", failed ? "not " : "", i + 1, tests[i].name);
-		nfail += failed;
-	}
-	printf("# %u passed, %u failed\n", n - nfail, nfail);
-	free(win);
-	return nfail ? 1 : 0;
+	return lx_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -22,40 +22,7 @@
 #include "core/virtqueue.h"
 #include "port/host/port_host.h"
 #include "rsc_table.h"
-
-#define NUM		AR_VRING_NUM
-#define HDR		AR_RPMSG_HDR_SIZE
-#define BUF		AR_RPMSG_BUF_SIZE
-#define LX		1024		/* Linux's endpoint address */
-#define TABLE_OFF	0x00100000
-#define PA(off)		((uint64_t)AR_WIN_LINUX_PA + (off))
-#define RX_BUF_OFF(i)	(AR_VBUF_OFF + (uint32_t)(i) * BUF)
-#define TX_BUF_OFF(i)	(AR_VBUF_OFF + (uint32_t)(NUM + (i)) * BUF)
-
-struct hdr {
-	uint32_t src, dst, reserved;
-	uint16_t len, flags;
-};
-
-struct msg {
-	struct hdr h;
-	uint8_t data[BUF];
-};
-
-struct lx_vring {
-	struct ar_vring_desc *desc;
-	struct ar_vring_avail *avail;
-	struct ar_vring_used *used;
-	uint16_t avail_idx, last_used;
-};
-
-static uint8_t *win;
-static struct ar_fw_rsc_table *table;
-static struct lx_vring rx, tx;
-static uint16_t tx_next;
-static int hold_rx;			/* keep receive buffers (Linux slow) */
-static uint16_t held[NUM];
-static unsigned int nheld;
+#include "fw-linux.h"
 
 static struct ar_rpmsg rp;
 static struct ar_services svc;
@@ -67,94 +34,13 @@ static uint32_t injected[8];
 static unsigned int ninjected;
 static uint64_t now_us;
 
-static int failed;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		failed = 1; \
-		printf("# line %d: %s: ", __LINE__, #cond); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
-
 static void record_fault(uint32_t type)
 {
 	if (ninjected < sizeof(injected) / sizeof(injected[0]))
 		injected[ninjected++] = type;
 }
 
-/* ---- simulated Linux -------------------------------------------------- */
-
-static size_t used_off(void)
-{
-	size_t off = 16 * NUM + 2 * (3 + NUM);
-
-	return (off + AR_VRING_ALIGN - 1) & ~(size_t)(AR_VRING_ALIGN - 1);
-}
-
-static void vring_setup(struct lx_vring *v, uint32_t off)
-{
-	uint8_t *base = win + off;
-
-	memset(base, 0, used_off() + 6 + 8 * NUM);
-	v->desc = (struct ar_vring_desc *)base;
-	v->avail = (struct ar_vring_avail *)(base + 16 * NUM);
-	v->used = (struct ar_vring_used *)(base + used_off());
-	v->avail_idx = v->last_used = 0;
-}
-
-static void post(struct lx_vring *v, uint16_t head)
-{
-	v->avail->ring[v->avail_idx % NUM] = head;
-	v->avail_idx++;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	v->avail->idx = v->avail_idx;
-}
-
-static void lx_send(uint32_t dst, const void *data, uint32_t len)
-{
-	uint16_t slot = tx_next++ % NUM;
-	uint8_t *buf = win + TX_BUF_OFF(slot);
-	struct hdr h = { .src = LX, .dst = dst, .len = (uint16_t)len };
-
-	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + HDR, data, len);
-	tx.desc[slot].addr = PA(TX_BUF_OFF(slot));
-	tx.desc[slot].len = HDR + len;
-	tx.desc[slot].flags = 0;
-	post(&tx, slot);
-}
-
-static int lx_recv(struct msg *m)
-{
-	struct ar_vring_used_elem e;
-	uint8_t *buf;
-
-	if (rx.used->idx == rx.last_used)
-		return 0;
-	e = rx.used->ring[rx.last_used++ % NUM];
-	if (e.id >= NUM || e.len < HDR || e.len > BUF)
-		return 0;
-	buf = win + RX_BUF_OFF(e.id);
-	memcpy(&m->h, buf, sizeof(m->h));
-	memcpy(m->data, buf + HDR, e.len - HDR);
-	if (hold_rx)
-		held[nheld++] = (uint16_t)e.id;
-	else
-		post(&rx, (uint16_t)e.id);
-	return 1;
-}
-
-static void release_rx(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < nheld; i++)
-		post(&rx, held[i]);
-	nheld = 0;
-	hold_rx = 0;
-}
+/* ---- the firmware under the simulated Linux (tests/lib/fw-linux.c) ---- */
 
 /* One main-loop pass of the firmware. */
 static void pass(void)
@@ -166,32 +52,23 @@ static void pass(void)
 /* Drops whatever the firmware sent so far. */
 static void drain(void)
 {
-	struct msg m;
+	struct lx_msg m;
 
 	while (lx_recv(&m))
 		;
 }
 
-static void lx_start(void);
-
 static void boot(void)
 {
-	struct ar_rpmsg_config cfg = {
-		.vring_da = { AR_WIN_REMOTE_DA + AR_VRING0_OFF, AR_WIN_REMOTE_DA + AR_VRING1_OFF },
-		.vring_region_size = AR_VRING_REGION_SIZE,
-		.vring_num = AR_VRING_NUM,
-		.vring_align = AR_VRING_ALIGN,
-		.buf_pa = AR_WIN_LINUX_PA + AR_VBUF_OFF,
-		.buf_size = AR_VBUF_SIZE,
-	};
+	struct ar_rpmsg_config cfg;
 	struct ar_svc_config sc = {
 		.ctrl = &ctrl, .crash = &crash, .trace = &trace,
 		.build_id = 0x12345678, .fault_inject = record_fault,
 	};
-	memset(win, 0, AR_WIN_SIZE);
-	memcpy(win + TABLE_OFF, (const void *)&ar_rsc_table, sizeof(ar_rsc_table));
-	table = (struct ar_fw_rsc_table *)(win + TABLE_OFF);
-	cfg.vdev = &table->vdev;
+
+	memset(lx_win, 0, AR_WIN_SIZE);
+	lx_load();
+	cfg = (struct ar_rpmsg_config)AR_FW_RPMSG_CONFIG(&lx_table->vdev);
 	ar_trace_init(&trace, trace_buf, sizeof(trace_buf));
 	ar_log_set_trace(&trace);
 	ctrl.boot_count = 3;
@@ -208,37 +85,16 @@ static void boot(void)
 	drain();	/* the name-service announcements */
 }
 
-/* Like virtio_rpmsg_bus probing: fresh rings, receive buffers, DRIVER_OK. */
-static void lx_start(void)
-{
-	unsigned int i;
-
-	table->vdev.vring[0].da = AR_WIN_REMOTE_DA + AR_VRING0_OFF;
-	table->vdev.vring[1].da = AR_WIN_REMOTE_DA + AR_VRING1_OFF;
-	vring_setup(&rx, AR_VRING0_OFF);
-	vring_setup(&tx, AR_VRING1_OFF);
-	for (i = 0; i < NUM; i++) {
-		rx.desc[i].addr = PA(RX_BUF_OFF(i));
-		rx.desc[i].len = BUF;
-		rx.desc[i].flags = AR_VRING_DESC_F_WRITE;
-		post(&rx, (uint16_t)i);
-	}
-	tx_next = 0;
-	hold_rx = 0;
-	nheld = 0;
-	table->vdev.status = 0x7;
-}
-
 /* Sends raw bytes to the command service; returns the reply (or 0). */
 static int cmd_raw(const void *req, uint32_t len, struct ar_cmd_hdr *h, uint8_t *body)
 {
-	struct msg m;
+	struct lx_msg m;
 
-	lx_send(AR_SVC_CMD_ADDR, req, len);
+	lx_send(LX_EPT, AR_SVC_CMD_ADDR, req, len);
 	pass();
 	if (!lx_recv(&m))
 		return 0;
-	CHECK(m.h.src == AR_SVC_CMD_ADDR && m.h.dst == LX, "reply from %#x to %#x",
+	CHECK(m.h.src == AR_SVC_CMD_ADDR && m.h.dst == LX_EPT, "reply from %#x to %#x",
 	      m.h.src, m.h.dst);
 	CHECK(m.h.len >= sizeof(*h), "reply of %u bytes", m.h.len);
 	memcpy(h, m.data, sizeof(*h));
@@ -252,7 +108,7 @@ static int cmd_raw(const void *req, uint32_t len, struct ar_cmd_hdr *h, uint8_t 
 static uint16_t cmd(uint16_t op, uint32_t seq, const void *body, uint16_t len,
 		    void *out)
 {
-	uint8_t req[BUF];
+	uint8_t req[LX_BUF];
 	struct ar_cmd_hdr h = { .magic = AR_CMD_MAGIC, .seq = seq, .op = op, .len = len };
 	struct ar_cmd_hdr r;
 
@@ -273,12 +129,12 @@ static void t_announces_all(void)
 		AR_SVC_ECHO_NAME, AR_SVC_CMD_NAME, AR_SVC_TELEM_NAME,
 		AR_SVC_CONSOLE_NAME, AR_SVC_SAMPLE_NAME, AR_SVC_OPENAMP_NAME,
 	};
-	struct msg m;
+	struct lx_msg m;
 	unsigned int n = 0;
 
 	boot();
 	/* Re-announce on a vdev reset, and count what comes. */
-	table->vdev.status = 0;
+	lx_table->vdev.status = 0;
 	pass();
 	lx_start();
 	pass();
@@ -296,7 +152,7 @@ static void t_cmd_ops(void)
 	struct ar_cmd_version v;
 	struct ar_cmd_uptime u;
 	struct ar_cmd_param p = { AR_PARAM_ECHO_DELAY_MS, 0 };
-	uint8_t body[BUF];
+	uint8_t body[LX_BUF];
 	struct ar_cmd_stats *st = (struct ar_cmd_stats *)body;
 
 	boot();
@@ -326,7 +182,7 @@ static void t_cmd_ops(void)
 /* Every malformed request gets one error reply; nothing changes state. */
 static void t_cmd_malformed(void)
 {
-	uint8_t req[BUF], body[BUF];
+	uint8_t req[LX_BUF], body[LX_BUF];
 	struct ar_cmd_hdr h = { .magic = AR_CMD_MAGIC, .seq = 77, .op = AR_CMD_OP_VERSION };
 	struct ar_cmd_hdr r;
 	struct ar_cmd_param p = { AR_PARAM_TELEM_PERIOD_US, 999 };
@@ -414,17 +270,17 @@ static void t_cmd_malformed(void)
 static void t_cmd_fault(void)
 {
 	uint32_t type = AR_FAULT_HANG, echoed = 0;
-	uint8_t req[BUF];
+	uint8_t req[LX_BUF];
 	struct ar_cmd_hdr h = { .magic = AR_CMD_MAGIC, .seq = 5, .op = AR_CMD_OP_FAULT,
 				.len = 4 };
-	struct msg m;
+	struct lx_msg m;
 
 	boot();
 	/* Two in one pass: the second is refused while the first is pending. */
 	memcpy(req, &h, sizeof(h));
 	memcpy(req + sizeof(h), &type, 4);
-	lx_send(AR_SVC_CMD_ADDR, req, sizeof(h) + 4);
-	lx_send(AR_SVC_CMD_ADDR, req, sizeof(h) + 4);
+	lx_send(LX_EPT, AR_SVC_CMD_ADDR, req, sizeof(h) + 4);
+	lx_send(LX_EPT, AR_SVC_CMD_ADDR, req, sizeof(h) + 4);
 	pass();
 	CHECK(lx_recv(&m) && ((struct ar_cmd_hdr *)m.data)->status == AR_CMD_ST_OK,
 	      "fault ack");
@@ -439,17 +295,17 @@ static void t_cmd_fault(void)
 	CHECK(svc.faults_injected == 1, "faults_injected %u", svc.faults_injected);
 
 	/* No buffer for the reply: no fault either, until it is answered. */
-	hold_rx = 1;
+	lx_hold_rx = 1;
 	while (ar_vq_pending(&rp.vq_rx) > 0) {
-		lx_send(AR_SVC_ECHO_ADDR, "fill", 4);
+		lx_send(LX_EPT, AR_SVC_ECHO_ADDR, "fill", 4);
 		pass();
 		drain();
 	}
-	lx_send(AR_SVC_CMD_ADDR, req, sizeof(h) + 4);
+	lx_send(LX_EPT, AR_SVC_CMD_ADDR, req, sizeof(h) + 4);
 	pass();
 	pass();
 	CHECK(ninjected == 1, "fault ran without its reply");
-	release_rx();
+	lx_release_rx();
 	pass();
 	CHECK(lx_recv(&m) && ((struct ar_cmd_hdr *)m.data)->seq == 5, "late fault reply");
 	pass();
@@ -458,7 +314,7 @@ static void t_cmd_fault(void)
 
 static int recv_sample(struct ar_telem_sample *s)
 {
-	struct msg m;
+	struct lx_msg m;
 
 	while (lx_recv(&m)) {
 		if (m.h.src != AR_SVC_TELEM_ADDR || m.h.len != sizeof(*s))
@@ -474,20 +330,20 @@ static void t_telemetry(void)
 	struct ar_telem_ctl ctl = { AR_TELEM_MAGIC, AR_TELEM_START, 0 };
 	struct ar_telem_sample s;
 	struct ar_telem_ack ack;
-	struct msg m;
+	struct lx_msg m;
 	uint32_t expect_seq = 0, i;
 
 	boot();
 	svc.params[AR_PARAM_TELEM_PERIOD_US] = 1000;
 	/* Malformed control messages: an error ack each, no stream. */
-	lx_send(AR_SVC_TELEM_ADDR, &ctl, 4);
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, 4);
 	pass();
 	CHECK(lx_recv(&m) && m.h.len == sizeof(ack), "short ctl answered");
 	memcpy(&ack, m.data, sizeof(ack));
 	CHECK(ack.kind == AR_TELEM_KIND_ACK && ack.status == AR_CMD_ST_SHORT, "short: %u",
 	      ack.status);
 	ctl.op = 9;
-	lx_send(AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
 	pass();
 	CHECK(lx_recv(&m), "bad op answered");
 	memcpy(&ack, m.data, sizeof(ack));
@@ -496,7 +352,7 @@ static void t_telemetry(void)
 	      svc.telem_ept.errors);
 
 	ctl.op = AR_TELEM_START;
-	lx_send(AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
 	pass();
 	CHECK(lx_recv(&m), "start answered");
 	memcpy(&ack, m.data, sizeof(ack));
@@ -511,14 +367,14 @@ static void t_telemetry(void)
 			expect_seq = s.seq + 1;
 		}
 	}
-	hold_rx = 1;
+	lx_hold_rx = 1;
 	for (i = 0; i < 300; i++) {
 		now_us += 1000;
 		pass();
 		drain();
 	}
-	expect_seq += nheld;	/* what Linux received before it stalled */
-	release_rx();
+	expect_seq += lx_nheld;	/* what Linux received before it stalled */
+	lx_release_rx();
 	now_us += 1000;
 	pass();
 	CHECK(recv_sample(&s), "sample after the stall");
@@ -536,7 +392,7 @@ static void t_telemetry(void)
 	}
 	CHECK(i == AR_TELEM_CATCHUP, "%u samples after a late loop", i);
 	ctl.op = AR_TELEM_STOP;
-	lx_send(AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
 	pass();
 	drain();
 	now_us += 10000;
@@ -551,7 +407,7 @@ static void t_telemetry_count(void)
 	unsigned int n = 0, i;
 
 	boot();
-	lx_send(AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
 	pass();
 	drain();
 	for (i = 0; i < 10; i++) {
@@ -571,11 +427,11 @@ static void t_telemetry_count(void)
 /* Sends text to the console and collects what comes back. */
 static void console(const char *in, char *out, size_t size)
 {
-	struct msg m;
+	struct lx_msg m;
 	size_t used = 0;
 	int i;
 
-	lx_send(AR_SVC_CONSOLE_ADDR, in, (uint32_t)strlen(in));
+	lx_send(LX_EPT, AR_SVC_CONSOLE_ADDR, in, (uint32_t)strlen(in));
 	for (i = 0; i < 20; i++) {
 		pass();
 		while (lx_recv(&m)) {
@@ -631,12 +487,12 @@ static void t_console(void)
 
 static void t_echo_delay(void)
 {
-	struct msg m;
+	struct lx_msg m;
 
 	boot();
 	svc.params[AR_PARAM_ECHO_DELAY_MS] = 50;
-	lx_send(AR_SVC_ECHO_ADDR, "a", 1);
-	lx_send(AR_SVC_ECHO_ADDR, "b", 1);
+	lx_send(LX_EPT, AR_SVC_ECHO_ADDR, "a", 1);
+	lx_send(LX_EPT, AR_SVC_ECHO_ADDR, "b", 1);
 	pass();
 	now_us += 49000;
 	pass();
@@ -665,10 +521,7 @@ static void t_clock(void)
 	CHECK(ar_services_clock(&hi, &last, 0x20u) == 0x100000020ull, "after step back");
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct lx_test tests[] = {
 	{ "every service is announced, again after a vdev reset", t_announces_all },
 	{ "command: version, uptime, get/set, stats", t_cmd_ops },
 	{ "command: every malformed request gets its error reply", t_cmd_malformed },
@@ -682,24 +535,6 @@ static const struct {
 
 int main(void)
 {
-	unsigned int i, nfail = 0, n = sizeof(tests) / sizeof(tests[0]);
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	win = aligned_alloc(AR_VRING_ALIGN, AR_WIN_SIZE);
-	if (!win) {
-		printf("Bail out! cannot allocate the simulated window\n");
-		return 1;
-	}
-	ar_host_set_window(win);
 	ar_host_console_quiet = 1;
-	printf("TAP version 13\n1..%u\n", n);
-	for (i = 0; i < n; i++) {
-		failed = 0;
-		tests[i].fn();
-		printf("%sok %u - %s\n", failed ? "not " : "", i + 1, tests[i].name);
-		nfail += failed;
-	}
-	printf("# %u passed, %u failed\n", n - nfail, nfail);
-	free(win);
-	return nfail ? 1 : 0;
+	return lx_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }
