@@ -9,13 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/sysmacros.h>
 
 #include <linux/rpmsg.h>
@@ -412,49 +413,65 @@ int rpmsg_service_bind(const char *service, struct rpmsg_service *svc)
 	return resolve_service(service, svc, false);
 }
 
+/* Bounds a blocking read: a periodic SIGALRM makes it return EINTR. */
+#define CHAN_TICK_US	10000
+
+static void chan_tick(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Never poll() an rpmsg_char node: Linux 6.12's rpmsg_eptdev_poll() tests
+ * the endpoint without its lock and then hands it to rpmsg_poll(), so a
+ * poll racing with the endpoint's destruction (stop, crash recovery) trips
+ * the WARN_ON in rpmsg_core.c. read() checks under the lock and returns
+ * EPIPE instead. The periodic tick (not a one-shot alarm, which could fire
+ * before read() starts) bounds the wait.
+ */
 int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	uint64_t now;
-	int ready;
+	struct sigaction tick_action = { .sa_handler = chan_tick };	/* no SA_RESTART */
+	struct itimerval tick = { { 0, CHAN_TICK_US }, { 0, CHAN_TICK_US } };
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	int ret;
 
+	sigaction(SIGALRM, &tick_action, NULL);
+	setitimer(ITIMER_REAL, &tick, NULL);
 	for (;;) {
-		now = monotonic_ns();
-		if (now >= deadline_ns)
-			return -ETIMEDOUT;
-		ready = poll(&pfd, 1, (int)((deadline_ns - now + 999999u) / 1000000u));
-		if (ready < 0) {
-			if (errno == EINTR)
-				return -EINTR;
-			return -errno;
-		}
-		if (ready == 0)
-			continue;
-		/* rpmsg_char reports a destroyed endpoint as POLLERR. */
-		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
-			return -EPIPE;
-		if (!(pfd.revents & POLLIN))
-			continue;
 		*len = read(fd, buf, size);
-		if (*len >= 0)
-			return 0;
-		if (errno != EINTR && errno != EAGAIN)
-			return -errno;
+		if (*len >= 0) {
+			ret = 0;
+			break;
+		}
+		if (errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		if (monotonic_ns() >= deadline_ns) {
+			ret = -ETIMEDOUT;
+			break;
+		}
 	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	return ret;
 }
 
 /*
  * rpmsg_char keeps what arrives while nobody has the node open, e.g. the
- * late reply to a process that timed out: clients throw that away first.
+ * late reply to a process that timed out: clients throw that away first,
+ * with non-blocking reads (not poll(), see chan_wait_message()).
  */
 unsigned int chan_drain(int fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char buf[AR_RPMSG_BUF_SIZE];
 	unsigned int n = 0;
+	int flags = fcntl(fd, F_GETFL);
 
-	while (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
-	       !(pfd.revents & POLLERR) && read(fd, buf, sizeof(buf)) >= 0)
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return 0;
+	while (read(fd, buf, sizeof(buf)) >= 0)
 		n++;
+	fcntl(fd, F_SETFL, flags);
 	return n;
 }
