@@ -103,6 +103,7 @@ struct amprelay_rproc {
 	unsigned int ping_count;
 
 	struct workqueue_struct *vq_wq;
+	struct work_struct crash_work;
 	struct work_struct vq_work;
 	struct completion boot_done;
 
@@ -551,11 +552,16 @@ static const char *amprelay_rproc_crash_type_name(enum rproc_crash_type type)
 	}
 }
 
-/* One dmesg line per crash, from the record the firmware left. */
-static void amprelay_rproc_crash_rx(struct mbox_client *cl, void *msg)
+/*
+ * One dmesg line per crash, from the record the firmware left. Runs on the
+ * ordered vring workqueue, after the vring work queued by any doorbell that
+ * came before the crash, so a message the remote sent just before it
+ * failed (the reply to "fault", say) still reaches its endpoint.
+ */
+static void amprelay_rproc_crash_work(struct work_struct *work)
 {
 	struct amprelay_rproc *priv =
-		container_of(cl, struct amprelay_rproc, crash_client);
+		container_of(work, struct amprelay_rproc, crash_work);
 	struct rproc *rproc = priv->rproc;
 	struct device *dev = &rproc->dev;
 	enum rproc_crash_type type;
@@ -594,6 +600,14 @@ static void amprelay_rproc_crash_rx(struct mbox_client *cl, void *msg)
 		rec.msg[0] ? " \"" : "", rec.msg, rec.msg[0] ? "\"" : "",
 		amprelay_rproc_crash_type_name(type));
 	rproc_report_crash(rproc, type);
+}
+
+static void amprelay_rproc_crash_rx(struct mbox_client *cl, void *msg)
+{
+	struct amprelay_rproc *priv =
+		container_of(cl, struct amprelay_rproc, crash_client);
+
+	queue_work(priv->vq_wq, &priv->crash_work);
 }
 
 static void amprelay_rproc_event_rx(struct mbox_client *cl, void *msg)
@@ -1183,6 +1197,7 @@ static int amprelay_rproc_probe(struct platform_device *pdev)
 	priv->rproc = rproc;
 	init_completion(&priv->boot_done);
 	INIT_WORK(&priv->vq_work, amprelay_rproc_vq_work);
+	INIT_WORK(&priv->crash_work, amprelay_rproc_crash_work);
 	INIT_DELAYED_WORK(&priv->liveness_work, amprelay_rproc_liveness_work);
 	init_completion(&priv->ping_done);
 	ret = devm_mutex_init(dev, &priv->ping_lock);
@@ -1198,7 +1213,8 @@ static int amprelay_rproc_probe(struct platform_device *pdev)
 		return ret;
 
 	/* Allocated before the channels so it outlives their callbacks. */
-	priv->vq_wq = alloc_workqueue("amprelay_rproc_vq", WQ_HIGHPRI, 0);
+	/* Ordered: a crash is handled after the vring work queued before it. */
+	priv->vq_wq = alloc_ordered_workqueue("amprelay_rproc_vq", WQ_HIGHPRI);
 	if (!priv->vq_wq)
 		return -ENOMEM;
 	ret = devm_add_action_or_reset(dev, amprelay_rproc_destroy_wq,
