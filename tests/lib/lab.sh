@@ -72,9 +72,28 @@ lab_run() {
 	exec 3<&-
 }
 
+# lab_check_no_qemu_left RUN PREFIX: every QEMU the run's event log says
+# amprelayd launched has exited.
+lab_check_no_qemu_left() {
+	local pids p alive=""
+	pids=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("event") == "qemu_launch":
+        print(e["pid"])
+' "$1/events.jsonl" 2>/dev/null)
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null && alive="$alive $p"
+	done
+	# No launch in the log is a failure too: the check must see the QEMUs.
+	lab_check "${2}no QEMU left running (launched: ${pids//$'\n'/ })" \
+		test -n "$pids" -a -z "$alive"
+}
+
 # Host-side checks that hold for every lab run.
 lab_check_run_dir() {
-	local run=$LAB_RUN f pids p alive=""
+	local run=$LAB_RUN f
 	lab_check "lab exited with the guest script's status (got $LAB_RC)" \
 		test "$LAB_RC" -lt 125
 	for f in linux-console.log remote-console.log events.jsonl \
@@ -86,17 +105,7 @@ import json, sys
 for n, l in enumerate(open(sys.argv[1]), 1):
     json.loads(l)
 ' "$run/events.jsonl"
-	pids=$(python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    e = json.loads(l)
-    if e.get("event") == "qemu_launch":
-        print(e["pid"])
-' "$run/events.jsonl" 2>/dev/null)
-	for p in $pids; do
-		kill -0 "$p" 2>/dev/null && alive="$alive $p"
-	done
-	lab_check "no QEMU left running (launched: ${pids//$'\n'/ })" test -z "$alive"
+	lab_check_no_qemu_left "$run" ""
 	lab_check "no socket or window file left" \
 		bash -c "! ls '$run'/*.sock '$run'/window.bin 2>/dev/null | grep -q ."
 	lab_check "no kernel oops, BUG or WARNING in dmesg" \

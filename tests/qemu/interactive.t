@@ -64,16 +64,7 @@ for mode in poweroff ctrl-a-x; do
 		*) echo "# $line" ;;
 		esac
 	done < <(drive "$LAB_RUN" "$mode")
-	pids=$(python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    e = json.loads(l)
-    if e.get("event") == "qemu_launch":
-        print(e["pid"])
-' "$LAB_RUN/events.jsonl" 2>/dev/null)
-	alive=""
-	for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-	lab_check "$mode: no QEMU left running" test -z "$alive"
+	lab_check_no_qemu_left "$LAB_RUN" "$mode: "
 	lab_check "$mode: the console log has the session" \
 		grep -q typed-by-a-user "$LAB_RUN/linux-console.log"
 done
