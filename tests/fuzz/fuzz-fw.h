@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <amprelay/platform.h>
@@ -94,9 +95,13 @@ static void fz_lx_drain(void)
 	struct lx_msg m;
 	int got;
 
-	while ((got = lx_take(&m)) != 0)
-		if (got < 0)
+	while ((got = lx_take(&m)) != 0) {
+		if (got < 0) {
+			fprintf(stderr, "impossible used entry: id %u len %u\n",
+				m.id, m.used_len);
 			abort();
+		}
+	}
 	lx_tx.last_used = lx_tx.used->idx;
 }
 
