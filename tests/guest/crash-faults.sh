@@ -12,7 +12,11 @@ before=$(crash_reports)
 quick=$MARGIN_MS
 amprelay watch -t 3 >/tmp/watch.txt &
 watcher=$!
-sleep 0.2
+# The fault only once watch has printed the state it starts from.
+for _ in $(seq 50); do
+	grep -q 'channel + amprelay-echo' /tmp/watch.txt 2>/dev/null && break
+	sleep 0.05
+done
 cycle hardfault "fatal error" "HardFault at pc" $quick fault hardfault
 wait $watcher
 sed 's/^/# watch: /' /tmp/watch.txt
