@@ -9,7 +9,7 @@ libssl-dev libelf-dev dwarves rsync python3
 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 linux-source-6.12 device-tree-compiler gdb-multiarch gnuplot-nox
-libclang-rt-14-dev cppcheck clang-tidy sparse"
+libclang-rt-14-dev cppcheck clang-tidy sparse chromium"
 
 CACHE=${AMPRELAY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/amprelay}
 BUSYBOX_DEB_DIR=$CACHE/debs
