@@ -98,6 +98,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_coredump(int argc, char **argv);
 int cmd_host(int argc, char **argv);
 int cmd_crash_cycle(int argc, char **argv);
+int cmd_soak(int argc, char **argv);
 
 /* bulk.c: throughput through the bulk service */
 int cmd_throughput(int argc, char **argv);

@@ -52,6 +52,7 @@ static void print_usage(FILE *out)
 		"                              host-side fault, through amprelayd\n"
 		"  crash-cycle [-t S] fault TYPE|host REQ|debugfs N\n"
 		"                              one fault: time to detection and to echo\n"
+		"  soak plan|traffic|kmsg ...  the guest half of make soak (docs/soak.md)\n"
 		"  help                        this text\n"
 		"\n"
 		"Services are found by name on the rpmsg bus; the largest payload is %d bytes.\n",
@@ -133,6 +134,7 @@ static const struct {
 	{ "coredump", cmd_coredump },
 	{ "host", cmd_host },
 	{ "crash-cycle", cmd_crash_cycle },
+	{ "soak", cmd_soak },
 	{ "help", cmd_help },
 };
 

@@ -9,13 +9,14 @@ MARGIN_MS=1000
 # cycle NAME TYPE CAUSE MAX_MS ARGS...: one fault through crash-cycle; passes
 # when it is reported as TYPE within MAX_MS of the injection, the driver's
 # line names CAUSE (empty: no driver line, debugfs), and echo comes back.
+# Returns 1 after a failure; /tmp/cycle.out keeps crash-cycle's output.
 cycle() {
 	name=$1 type=$2 cause=$3 max=$4
 	shift 4
 	if ! amprelay crash-cycle "$@" >/tmp/cycle.out 2>&1; then
 		not_ok "$name: detected, reported and recovered"
 		sed 's/^/# /' /tmp/cycle.out
-		return
+		return 1
 	fi
 	line=$(grep '^detect_ms=' /tmp/cycle.out)
 	detect=$(echo "$line" | sed 's/detect_ms=\([0-9]*\).*/\1/')
@@ -30,7 +31,46 @@ cycle() {
 		not_ok "$name: detected within $max ms (took $detect ms)"
 	else
 		ok "$name: $type report within $max ms ($detect ms), echo back after recovery"
+		return 0
 	fi
+	return 1
+}
+
+# fault_expect NAME: what one fault of the mixes (crash-cycles.sh, soak.sh)
+# must produce. Sets fault_args (for crash-cycle), exp_type, exp_cause and
+# exp_max (ms) as in crash-faults.sh and crash-host.sh; 1 for an unknown NAME.
+fault_expect() {
+	exp_cause="" exp_max=$MARGIN_MS
+	case $1 in
+	hardfault) exp_type="fatal error" exp_cause="HardFault at pc" ;;
+	busfault) exp_type="fatal error" exp_cause="BusFault at pc" ;;
+	usagefault | divzero) exp_type="fatal error" exp_cause="UsageFault at pc" ;;
+	stackoverflow) exp_type=mmufault exp_cause="MemManage at pc.*stack overflow" ;;
+	assert) exp_type="fatal error" exp_cause="assert at pc" ;;
+	hang | hang-irqoff)
+		exp_type=watchdog exp_cause="watchdog at pc"
+		exp_max=$((wdog_ms + MARGIN_MS)) ;;
+	wdt-reset)
+		exp_type=watchdog exp_cause="unexpected reset"
+		exp_max=$((2 * wdog_ms + MARGIN_MS)) ;;
+	debugfs-0) exp_type=mmufault ;;
+	debugfs-1) exp_type=watchdog ;;
+	debugfs-2) exp_type="fatal error" ;;
+	host-kill) exp_type=watchdog exp_cause="remote QEMU process died" ;;
+	host-freeze)
+		exp_type=watchdog exp_cause="heartbeat stuck"
+		exp_max=$((2 * heartbeat_ms + MARGIN_MS)) ;;
+	host-drop-doorbells)
+		exp_type=watchdog exp_cause="liveness doorbell"
+		exp_max=$((2 * heartbeat_ms + MARGIN_MS)) ;;
+	*) return 1 ;;
+	esac
+	case $1 in
+	debugfs-*) fault_args="debugfs ${1#debugfs-}" ;;
+	host-drop-doorbells) fault_args="host drop-doorbells 1" ;;
+	host-*) fault_args="host ${1#host-}" ;;
+	*) fault_args="fault $1" ;;
+	esac
 }
 
 # One crash line per report: no fault may be reported twice.
