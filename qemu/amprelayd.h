@@ -27,6 +27,9 @@
 #define RUN_REMOTE_CONSOLE	"remote-console.log"
 #define RUN_REMOTE_QEMU_LOG	"qemu-remote.log"
 #define RUN_EVENTS		"events.jsonl"
+/* gdbstubs (amprelayd run --gdb-remote / --gdb-linux); QEMU listens. */
+#define RUN_GDB_REMOTE_SOCK	"gdb-remote.sock"
+#define RUN_GDB_LINUX_SOCK	"gdb-linux.sock"
 #define RUN_CTL_REQUEST		AR_RUN_CTL_REQUEST	/* faults.c */
 #define RUN_CTL_REPLY		AR_RUN_CTL_REPLY
 
@@ -148,6 +151,7 @@ void uart_fini(struct uart *u);
 /* ---- qmp.c ----------------------------------------------------------- */
 
 enum qmp_state { QMP_NONE, QMP_GREETING, QMP_CAPS, QMP_READY };
+enum qmp_foreign_event { QMP_FOREIGN_NONE, QMP_FOREIGN_STOP, QMP_FOREIGN_RESUME };
 
 struct qmp {
 	int listen_fd;
@@ -162,6 +166,12 @@ struct qmp {
 	bool reply_ok;
 	char reply_err[256];
 	unsigned long reset_events;	/* RESET events seen so far */
+	unsigned long shutdown_events;	/* SHUTDOWN events seen so far */
+	/* The next STOP / RESUME is amprelayd's own doing (qmp_expect). */
+	bool expect_stop;
+	bool expect_resume;
+	/* The latest STOP / RESUME nobody expected: a debugger's. */
+	enum qmp_foreign_event foreign_event;
 };
 
 int qmp_init(struct qmp *q, const char *sock_path);
@@ -169,10 +179,19 @@ void qmp_accept(struct qmp *q);
 void qmp_readable(struct qmp *q);
 bool qmp_ready(const struct qmp *q);
 int qmp_execute(struct qmp *q, const char *cmd, char *err, size_t errlen);
+int qmp_execute_args(struct qmp *q, const char *cmd, const char *args,
+		     char *err, size_t errlen);
+void qmp_expect(struct qmp *q, bool stop, bool resume);
+int qmp_wait_shutdown(struct qmp *q, unsigned long seen_before, char *err,
+		      size_t errlen);
 int qmp_wait_reset(struct qmp *q, unsigned long seen_before, char *err,
 		   size_t errlen);
 void qmp_send_quit(struct qmp *q);
 void qmp_fini(struct qmp *q);
+
+struct lab;
+void remote_check_debugger(struct lab *l);
+void remote_set_halted(struct lab *l, bool halted, const char *by);
 
 /* ---- console.c ------------------------------------------------------- */
 
@@ -207,6 +226,8 @@ struct launch_cfg {
 	const char *build_dir;
 	bool cmd_mode;		/* console through a pipe instead of stdio */
 	const char *share_dir;	/* shared at AR_SHARE_GUEST_DIR; NULL: none */
+	bool gdb_remote;	/* gdbstub of the remote on RUN_GDB_REMOTE_SOCK */
+	bool gdb_linux;		/* gdbstub of Linux on RUN_GDB_LINUX_SOCK */
 };
 
 void argv_free(struct argv_list *a);
@@ -237,6 +258,8 @@ struct options {
 	const char *share_dir;	/* NULL: BUILD/share */
 	long timeout_s;		/* 0: none */
 	bool timeout_given;
+	bool gdb_remote;	/* --gdb-remote */
+	bool gdb_linux;		/* --gdb-linux */
 };
 
 struct counters {
@@ -283,6 +306,7 @@ struct lab {
 	long drop_to_remote;		/* doorbells still to drop on request */
 	bool remote_restarting;		/* relaunched, not yet connected */
 	int remote_restarts;
+	bool remote_halted;		/* stopped by a debugger, Linux told */
 };
 
 int run_lab(const struct options *opt, bool launch_qemus);
@@ -307,6 +331,7 @@ void stop_remote(struct lab *l);
 
 /* ---- faults.c: host-side faults, control requests, remote relaunch ---- */
 
+void raise_event(struct lab *l, uint32_t event);
 bool remote_died(struct lab *l, const char *desc);
 void remote_check_restarted(struct lab *l);
 int wait_remote_ready(struct lab *l, char *err, size_t errlen);

@@ -5,6 +5,8 @@
  * commands to the remote QEMU, acknowledged through the sysctl page.
  * Latency matters here: every doorbell is passed on at once, no batching.
  */
+#include <stdio.h>
+
 #include "amprelayd.h"
 
 /* Per-kind event lines logged before only the counters go on. */
@@ -44,6 +46,38 @@ static void ack_reset(struct lab *l, const char *event, unsigned int vec,
 	ev_end(&e);
 }
 
+/*
+ * Holding the core with a gdbstub open: a plain "stop" would let the
+ * debugger's next continue run the core behind Linux's back. A reset
+ * turned into a paused shutdown leaves QEMU in the "shutdown" state, from
+ * which a gdb continue does not start the CPU but waits; the release
+ * (reset, then cont) is what runs it. The actions are put back at once,
+ * so a watchdog reset by the firmware stays a reset.
+ */
+#define HOLD_ACTIONS	"{\"reboot\":\"shutdown\",\"shutdown\":\"pause\"}"
+#define NORMAL_ACTIONS	"{\"reboot\":\"reset\",\"shutdown\":\"poweroff\"}"
+
+static bool hold_for_debugger(struct lab *l, char *err, size_t errlen)
+{
+	struct qmp *q = &l->qmp;
+	unsigned long before = q->shutdown_events;
+	char restore_err[256];
+	bool ok;
+
+	ok = qmp_execute_args(q, "set-action", HOLD_ACTIONS, err, errlen) == 0 &&
+	     qmp_execute(q, "system_reset", err, errlen) == 0 &&
+	     qmp_wait_shutdown(q, before, err, errlen) == 0;
+	/* Whatever happened, the normal actions come back. */
+	if (qmp_execute_args(q, "set-action", NORMAL_ACTIONS, restore_err,
+			     sizeof(restore_err)) < 0) {
+		if (ok)
+			snprintf(err, errlen, "%s", restore_err);
+		ok = false;
+	}
+	/* A round trip: the STOP that follows SHUTDOWN is read as ours. */
+	return ok && qmp_execute(q, "query-status", err, errlen) == 0;
+}
+
 /* Hold the core: stop the CPU, then reset it so the boot ROM reloads. */
 static void reset_assert(struct lab *l)
 {
@@ -53,13 +87,18 @@ static void reset_assert(struct lab *l)
 	bool ok;
 
 	l->cnt.reset_asserts++;
-	ok = wait_remote_ready(l, err, sizeof(err)) == 0 &&
-	     qmp_execute(&l->qmp, "stop", err, sizeof(err)) == 0;
-	if (ok) {
+	ok = wait_remote_ready(l, err, sizeof(err)) == 0;
+	qmp_expect(&l->qmp, true, false);
+	if (ok && l->opt->gdb_remote) {
+		ok = hold_for_debugger(l, err, sizeof(err));
+	} else if (ok) {
+		ok = qmp_execute(&l->qmp, "stop", err, sizeof(err)) == 0;
 		resets_before = l->qmp.reset_events;
-		ok = qmp_execute(&l->qmp, "system_reset", err, sizeof(err)) == 0 &&
+		ok = ok &&
+		     qmp_execute(&l->qmp, "system_reset", err, sizeof(err)) == 0 &&
 		     qmp_wait_reset(&l->qmp, resets_before, err, sizeof(err)) == 0;
 	}
+	qmp_expect(&l->qmp, false, false);
 	if (ok)
 		l->ivsh.page->core_held = 1;
 	ack_reset(l, "reset_assert", AR_VEC_RESET_ASSERT, t0, ok, err);
@@ -69,14 +108,27 @@ static void reset_deassert(struct lab *l)
 {
 	double t0 = now_ms();
 	char err[256] = "";
+	unsigned long resets_before = l->qmp.reset_events;
 	bool ok;
 
 	l->cnt.reset_deasserts++;
-	ok = wait_remote_ready(l, err, sizeof(err)) == 0 &&
-	     qmp_execute(&l->qmp, "cont", err, sizeof(err)) == 0;
+	ok = wait_remote_ready(l, err, sizeof(err)) == 0;
+	/*
+	 * With a gdbstub the hold was a shutdown (or a debugger may have run
+	 * the core meanwhile): a reset first, so the boot ROM starts afresh.
+	 */
+	if (ok && l->opt->gdb_remote)
+		ok = qmp_execute(&l->qmp, "system_reset", err, sizeof(err)) == 0 &&
+		     qmp_wait_reset(&l->qmp, resets_before, err, sizeof(err)) == 0;
+	qmp_expect(&l->qmp, false, true);
+	ok = ok && qmp_execute(&l->qmp, "cont", err, sizeof(err)) == 0;
+	qmp_expect(&l->qmp, false, false);
 	if (ok)
 		l->ivsh.page->core_held = 0;
 	ack_reset(l, "reset_deassert", AR_VEC_RESET_DEASSERT, t0, ok, err);
+	/* Our cont also ended a debugger's halt, if there was one. */
+	if (ok && l->remote_halted)
+		remote_set_halted(l, false, "release");
 }
 
 /* Vectors that travel to the remote as UART1 bytes and back. */

@@ -24,7 +24,7 @@
 
 #include "amprelayd.h"
 
-static void raise_event(struct lab *l, uint32_t event)
+void raise_event(struct lab *l, uint32_t event)
 {
 	l->ivsh.page->event = event;
 	/* The page must be current before Linux sees the vector. */
@@ -44,6 +44,8 @@ bool remote_died(struct lab *l, const char *desc)
 	err_msg("note: the remote QEMU died (%s); telling Linux and starting it again, held in reset",
 		desc);
 	l->remote_restarts++;
+	/* The new remote runs free of any debugger: Linux clears it too. */
+	l->remote_halted = false;
 	raise_event(l, AR_EVENT_REMOTE_DIED);
 	ev_begin(&e, "remote_died");
 	ev_str(&e, "status", desc);
@@ -145,7 +147,11 @@ static void do_request(struct lab *l, char *line, char *reply, size_t size)
 		*arg++ = '\0';
 
 	if (!strcmp(line, "freeze") && !arg) {
-		if (qmp_execute(&l->qmp, "stop", err, sizeof(err)) < 0)
+		/* A fault, not a debugger's halt: Linux must find it out. */
+		qmp_expect(&l->qmp, true, false);
+		n = qmp_execute(&l->qmp, "stop", err, sizeof(err));
+		qmp_expect(&l->qmp, false, false);
+		if (n < 0)
 			snprintf(reply, size, "error freeze: %s\n", err);
 		else
 			snprintf(reply, size, "ok freeze: remote CPU stopped (QMP stop)\n");

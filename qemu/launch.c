@@ -177,6 +177,11 @@ int launch_linux_argv(struct argv_list *a, const struct launch_cfg *cfg)
 		err |= argv_addf(a, "virtio-9p-device,fsdev=share,mount_tag=%s",
 				 AR_SHARE_MOUNT_TAG);
 	}
+	if (cfg->gdb_linux) {
+		err |= argv_add(a, "-gdb");
+		err |= argv_addf(a, "unix:%s,server,nowait",
+				 opt_path(run, RUN_GDB_LINUX_SOCK));
+	}
 	err |= argv_add(a, "-chardev");
 	if (cfg->cmd_mode) {
 		/* stdout is our pipe: the daemon logs it and picks the output. */
@@ -230,6 +235,15 @@ int launch_remote_argv(struct argv_list *a, const struct launch_cfg *cfg)
 	err |= argv_add(a, "chardev=qmp,mode=control");
 	err |= argv_add(a, "-kernel");
 	err |= plain_path(a, cfg->build_dir, IN_BOOTROM);
+	/*
+	 * The gdbstub listens in the run directory, so labs side by side
+	 * never collide; gdb: target remote RUN/gdb-remote.sock.
+	 */
+	if (cfg->gdb_remote) {
+		err |= argv_add(a, "-gdb");
+		err |= argv_addf(a, "unix:%s,server,nowait",
+				 opt_path(run, RUN_GDB_REMOTE_SOCK));
+	}
 	/* Held in reset until Linux releases the core (QMP cont). */
 	err |= argv_add(a, "-S");
 	return err ? -1 : 0;

@@ -11,9 +11,10 @@
 
 static const char synopsis[] =
 	"usage: amprelayd run [--run-dir DIR] [--cmd 'GUEST COMMAND'] [--build DIR] [--timeout SECONDS]\n"
-	"                     [--share DIR]\n"
+	"                     [--share DIR] [--gdb-remote] [--gdb-linux]\n"
 	"       amprelayd serve --run-dir DIR\n"
 	"       amprelayd cmdline --run-dir DIR [--cmd 'GUEST COMMAND'] [--build DIR]\n"
+	"                         [--gdb-remote] [--gdb-linux]\n"
 	"       amprelayd dumpdtb OUT.dtb\n"
 	"       amprelayd ctl RUN_DIR freeze|kill|drop-doorbells N|status\n";
 
@@ -31,6 +32,8 @@ static void usage(FILE *f)
 		"           --share DIR (default BUILD/share, created) appears in the\n"
 		"           guest at " AR_SHARE_GUEST_DIR "; the kernel loads firmware from\n"
 		"           its " AR_SHARE_FW_SUBDIR "/ subfolder first.\n"
+		"           --gdb-remote / --gdb-linux open that QEMU's gdbstub on\n"
+		"           RUN/" RUN_GDB_REMOTE_SOCK " / RUN/" RUN_GDB_LINUX_SOCK " (docs/debugging.md).\n"
 		"  serve    only the sockets and the shared window; launches nothing\n"
 		"  cmdline  write the two QEMU command lines into DIR\n"
 		"  dumpdtb  dump the Linux machine's device tree (QEMU dumpdtb)\n"
@@ -84,6 +87,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 		const char *val = NULL;
 		size_t k;
 		bool matched = false;
+
+		/* The two flags that take no value. */
+		if (!strcmp(argv[i], "--gdb-remote")) {
+			o->gdb_remote = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--gdb-linux")) {
+			o->gdb_linux = true;
+			continue;
+		}
 
 		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 			val = option_value(argc, argv, &i, names[k], &matched);
@@ -164,7 +177,8 @@ static int cmd_cmdline(const struct options *o)
 		err_msg("%s: %s", o->run_dir, strerror(errno));
 		return 1;
 	}
-	cfg = (struct launch_cfg){ real, build, o->cmd != NULL, NULL };
+	cfg = (struct launch_cfg){ real, build, o->cmd != NULL, NULL,
+				   o->gdb_remote, o->gdb_linux };
 	if (launch_write_cmdlines(&cfg) < 0)
 		return 1;
 	printf("%s/%s\n%s/%s\n", real, RUN_LINUX_CMDLINE, real,
@@ -215,6 +229,8 @@ int main(int argc, char **argv)
 	if (o.share_dir)
 		return bad_usage("'%s' takes no --share", o.mode);
 	if (!strcmp(o.mode, "serve")) {
+		if (o.gdb_remote || o.gdb_linux)
+			return bad_usage("%s", "'serve' launches no QEMU: no --gdb-remote or --gdb-linux");
 		ret = refuse(&o, true, false, false, false);
 		return ret ? ret : run_lab(&o, false);
 	}

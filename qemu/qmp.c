@@ -5,6 +5,11 @@
  * commands are synchronous with a timeout, since the reset line is the only
  * user and Linux waits for its ack anyway. Events arriving in between are
  * logged and counted, never lost.
+ *
+ * With the remote's gdbstub open (run --gdb-remote), STOP and RESUME
+ * events that amprelayd's own commands did not cause are a debugger's;
+ * remote_check_debugger() tells Linux, so a core halted at a breakpoint
+ * is not taken for a dead one.
  */
 #include <errno.h>
 #include <poll.h>
@@ -37,6 +42,8 @@ static void drop_conn(struct qmp *q, const char *why)
 	q->fd = -1;
 	q->state = QMP_NONE;
 	q->len = 0;
+	q->expect_stop = q->expect_resume = false;
+	q->foreign_event = QMP_FOREIGN_NONE;
 	ev_begin(&e, "qmp_disconnected");
 	ev_str(&e, "reason", why);
 	ev_end(&e);
@@ -72,14 +79,25 @@ void qmp_accept(struct qmp *q)
 	q->len = 0;
 }
 
-static int send_command(struct qmp *q, const char *cmd, long long *id)
+/* args: a JSON object of arguments, or NULL. */
+static int send_command(struct qmp *q, const char *cmd, const char *args,
+			long long *id)
 {
-	char line[256];
+	char line[512];
 	int n;
 
 	*id = q->next_id++;
-	n = snprintf(line, sizeof(line), "{\"execute\":\"%s\",\"id\":%lld}\n",
-		     cmd, *id);
+	if (args)
+		n = snprintf(line, sizeof(line),
+			     "{\"execute\":\"%s\",\"arguments\":%s,\"id\":%lld}\n",
+			     cmd, args, *id);
+	else
+		n = snprintf(line, sizeof(line),
+			     "{\"execute\":\"%s\",\"id\":%lld}\n", cmd, *id);
+	if (n < 0 || (size_t)n >= sizeof(line)) {
+		drop_conn(q, "command too long");
+		return -1;
+	}
 	if (write_all(q->fd, line, n) < 0) {
 		drop_conn(q, strerror(errno));
 		return -1;
@@ -109,6 +127,35 @@ static void log_event(const char *line, const char *name_val)
 			ev_str(&e, "action", action);
 		ev_end(&e);
 	}
+}
+
+/*
+ * Run-state changes amprelayd asked for are expected (qmp_expect); any
+ * other one is a debugger's, kept for remote_check_debugger().
+ */
+static void count_event(struct qmp *q, const char *name)
+{
+	if (!strcmp(name, "RESET")) {
+		q->reset_events++;
+	} else if (!strcmp(name, "SHUTDOWN")) {
+		q->shutdown_events++;
+	} else if (!strcmp(name, "STOP")) {
+		if (q->expect_stop)
+			q->expect_stop = false;
+		else
+			q->foreign_event = QMP_FOREIGN_STOP;
+	} else if (!strcmp(name, "RESUME")) {
+		if (q->expect_resume)
+			q->expect_resume = false;
+		else
+			q->foreign_event = QMP_FOREIGN_RESUME;
+	}
+}
+
+void qmp_expect(struct qmp *q, bool stop, bool resume)
+{
+	q->expect_stop = stop;
+	q->expect_resume = resume;
 }
 
 static void handle_reply(struct qmp *q, const char *line, long long id,
@@ -148,7 +195,8 @@ static void handle_line(struct qmp *q, const char *line)
 		return;
 	if (q->state == QMP_GREETING) {
 		if (json_member(line, "QMP")) {
-			if (send_command(q, "qmp_capabilities", &q->caps_id) == 0)
+			if (send_command(q, "qmp_capabilities", NULL,
+					 &q->caps_id) == 0)
 				q->state = QMP_CAPS;
 		} else {
 			drop_conn(q, "no QMP greeting");
@@ -158,9 +206,8 @@ static void handle_line(struct qmp *q, const char *line)
 	if ((v = json_member(line, "event"))) {
 		char name[16];
 
-		if (json_get_string(v, name, sizeof(name)) &&
-		    !strcmp(name, "RESET"))
-			q->reset_events++;
+		if (json_get_string(v, name, sizeof(name)))
+			count_event(q, name);
 		log_event(line, v);
 		return;
 	}
@@ -256,6 +303,12 @@ static bool reply_arrived(const struct qmp *q, unsigned long unused)
 
 int qmp_execute(struct qmp *q, const char *cmd, char *err, size_t errlen)
 {
+	return qmp_execute_args(q, cmd, NULL, err, errlen);
+}
+
+int qmp_execute_args(struct qmp *q, const char *cmd, const char *args,
+		     char *err, size_t errlen)
+{
 	long long id;
 	int ret;
 
@@ -263,7 +316,7 @@ int qmp_execute(struct qmp *q, const char *cmd, char *err, size_t errlen)
 		snprintf(err, errlen, "QMP not connected");
 		return -1;
 	}
-	if (send_command(q, cmd, &id) < 0) {
+	if (send_command(q, cmd, args, &id) < 0) {
 		snprintf(err, errlen, "QMP write failed");
 		return -1;
 	}
@@ -295,12 +348,53 @@ int qmp_wait_reset(struct qmp *q, unsigned long seen_before, char *err,
 	return wait_until(q, reset_seen, seen_before, err, errlen);
 }
 
+static bool shutdown_seen(const struct qmp *q, unsigned long before)
+{
+	return q->shutdown_events != before;
+}
+
+/* Like RESET, SHUTDOWN is carried out by QEMU's main loop after the reply. */
+int qmp_wait_shutdown(struct qmp *q, unsigned long seen_before, char *err,
+		      size_t errlen)
+{
+	return wait_until(q, shutdown_seen, seen_before, err, errlen);
+}
+
 void qmp_send_quit(struct qmp *q)
 {
 	long long id;
 
 	if (qmp_ready(q))
-		send_command(q, "quit", &id);
+		send_command(q, "quit", NULL, &id);
+}
+
+/*
+ * Called from the loop: passes a debugger's halt or resume of the remote
+ * on to Linux (AR_EVENT_REMOTE_HALTED / _RESUMED), once per change.
+ */
+void remote_check_debugger(struct lab *l)
+{
+	enum qmp_foreign_event event = l->qmp.foreign_event;
+
+	l->qmp.foreign_event = QMP_FOREIGN_NONE;
+	/* Without a gdbstub nobody else can stop the core: nothing to say. */
+	if (!l->opt->gdb_remote)
+		return;
+	if (event == QMP_FOREIGN_STOP && !l->remote_halted)
+		remote_set_halted(l, true, "debugger");
+	else if (event == QMP_FOREIGN_RESUME && l->remote_halted)
+		remote_set_halted(l, false, "debugger");
+}
+
+void remote_set_halted(struct lab *l, bool halted, const char *by)
+{
+	struct ev e;
+
+	l->remote_halted = halted;
+	raise_event(l, halted ? AR_EVENT_REMOTE_HALTED : AR_EVENT_REMOTE_RESUMED);
+	ev_begin(&e, halted ? "remote_halted" : "remote_resumed");
+	ev_str(&e, "by", by);
+	ev_end(&e);
 }
 
 void qmp_fini(struct qmp *q)

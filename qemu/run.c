@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <termios.h>
 #include <time.h>
@@ -41,6 +42,8 @@ int run_path(const struct lab *l, char *out, const char *name)
 
 /* ---- set-up and tear-down -------------------------------------------- */
 
+static int run_dir_lock_fd = -1;	/* flock on the run directory */
+
 static int make_default_run_dir(struct lab *l)
 {
 	char runs[PATH_MAX], name[64], tmp_link[PATH_MAX], link[PATH_MAX];
@@ -69,6 +72,32 @@ static int make_default_run_dir(struct lab *l)
 	return 0;
 }
 
+/*
+ * One daemon per run directory: a second one would truncate the live
+ * window under both QEMUs and the event log. The lock is on the directory
+ * itself and dies with us, so a killed daemon leaves nothing stale.
+ */
+static int lock_run_dir(struct lab *l)
+{
+	run_dir_lock_fd = open(l->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (run_dir_lock_fd < 0) {
+		err_msg("%s: %s", l->run_dir, strerror(errno));
+		return -1;
+	}
+	if (flock(run_dir_lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		err_msg("run directory %s is in use by another process (an amprelayd); give this lab its own --run-dir",
+			l->run_dir);
+	else
+		err_msg("cannot lock %s: %s", l->run_dir, strerror(errno));
+	close(run_dir_lock_fd);
+	run_dir_lock_fd = -1;
+	/* Its files are not ours: the clean-up must not touch them. */
+	l->run_dir[0] = '\0';
+	return -1;
+}
+
 static int prepare_run_dir(struct lab *l)
 {
 	char real[PATH_MAX];
@@ -81,9 +110,10 @@ static int prepare_run_dir(struct lab *l)
 			return -1;
 		}
 		snprintf(l->run_dir, sizeof(l->run_dir), "%s", real);
-		return 0;
+	} else if (make_default_run_dir(l) < 0) {
+		return -1;
 	}
-	return make_default_run_dir(l);
+	return lock_run_dir(l);
 }
 
 static int create_window(struct lab *l)
@@ -198,6 +228,8 @@ static void remove_run_files(struct lab *l)
 {
 	static const char *const names[] = {
 		RUN_IVSHMEM_SOCK, RUN_UART1_SOCK, RUN_QMP_SOCK, RUN_WINDOW,
+		/* QEMU's own, left behind only by a QEMU killed hard. */
+		RUN_GDB_REMOTE_SOCK, RUN_GDB_LINUX_SOCK,
 	};
 	char path[PATH_MAX];
 
@@ -313,6 +345,7 @@ static void loop(struct lab *l)
 			}
 		}
 		remote_check_restarted(l);
+		remote_check_debugger(l);
 		check_deadlines(l);
 	}
 }
@@ -446,6 +479,8 @@ int run_lab(const struct options *opt, bool launch_qemus)
 		remove_run_files(l);
 	log_stop(l);
 	evlog_close();
+	if (run_dir_lock_fd >= 0)
+		close(run_dir_lock_fd);
 	if (l->console_log_fd >= 0)
 		close(l->console_log_fd);
 	if (l->tty_saved)

@@ -123,14 +123,15 @@ static void child_exited(struct lab *l, pid_t pid, int status)
 		if (l->con.ended) {
 			finish(l, l->con.rc, "guest command done");
 		} else {
-			err_msg("the Linux QEMU exited (%s) before the guest command finished; see %s/%s",
-				desc, l->run_dir, RUN_LINUX_CONSOLE);
+			err_msg("the Linux QEMU exited (%s, pid %d) before the guest command finished; stopping the remote QEMU; see %s/%s",
+				desc, (int)pid, l->run_dir, RUN_LINUX_CONSOLE);
 			finish(l, 125, "Linux QEMU exited early");
 		}
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		finish(l, 0, "Linux QEMU exited");
 	} else {
-		err_msg("the Linux QEMU failed (%s); run dir %s", desc, l->run_dir);
+		err_msg("the Linux QEMU failed (%s, pid %d); stopping the remote QEMU; run dir %s",
+			desc, (int)pid, l->run_dir);
 		finish(l, 1, "Linux QEMU failed");
 	}
 }
@@ -238,7 +239,8 @@ static pid_t spawn(struct lab *l, const char *which, struct argv_list *argv,
 int launch_remote(struct lab *l)
 {
 	struct launch_cfg cfg = { l->run_dir, l->build_dir, l->cmd_mode,
-				  l->share_dir[0] ? l->share_dir : NULL };
+				  l->share_dir[0] ? l->share_dir : NULL,
+				  l->opt->gdb_remote, l->opt->gdb_linux };
 	struct argv_list argv = { 0 };
 	char log_path[PATH_MAX];
 	int null_fd, log_fd;
@@ -274,7 +276,8 @@ int launch_remote(struct lab *l)
 int launch_linux(struct lab *l)
 {
 	struct launch_cfg cfg = { l->run_dir, l->build_dir, l->cmd_mode,
-				  l->share_dir[0] ? l->share_dir : NULL };
+				  l->share_dir[0] ? l->share_dir : NULL,
+				  l->opt->gdb_remote, l->opt->gdb_linux };
 	struct argv_list argv = { 0 };
 	struct spawn_io io = { -1, -1, -1, false };
 	int pipe_fd[2] = { -1, -1 }, null_fd = -1;

@@ -217,6 +217,12 @@
 #define AR_EVENT_NONE		0
 #define AR_EVENT_REMOTE_DIED	1	/* the remote QEMU process exited */
 #define AR_EVENT_REMOTE_RESTARTED 2	/* a new remote QEMU is held in reset */
+/*
+ * A debugger (QEMU's gdbstub) stopped the remote core, or let it run
+ * again. Levels, not edges: the latest one raised is the current state.
+ */
+#define AR_EVENT_REMOTE_HALTED	3
+#define AR_EVENT_REMOTE_RESUMED	4
 
 /*
  * Host-side fault requests (amprelayd ctl, or the guest writing into /lab,

@@ -14,6 +14,8 @@
  * firmware's crash record (crash channel), amprelayd's "remote died" event,
  * and our own liveness check, which wants ctrl.heartbeat to move and each
  * liveness doorbell to be acknowledged within AR_HEARTBEAT_CHECK_MS.
+ * While amprelayd reports the core halted by a debugger, that check and
+ * the boot timeout wait: a core stopped at a breakpoint is not dead.
  */
 
 #include <linux/cleanup.h>
@@ -61,8 +63,9 @@
 #define AMPRELAY_RPROC_REGION_VBUF	"vdev0buffer"
 
 /*
- * Off while a user holds the core in a debugger: a halted core is not a
- * dead one. Read at every check, so it can be flipped at run time.
+ * A halt in gdb on the remote's gdbstub pauses the check by itself
+ * (AR_EVENT_REMOTE_HALTED); this turns it off for any other way of
+ * stopping the core. Read at every check, so it can be flipped at run time.
  */
 static bool heartbeat_check = true;
 module_param(heartbeat_check, bool, 0644);
@@ -120,6 +123,10 @@ struct amprelay_rproc {
 	struct delayed_work liveness_work;
 	u32 last_heartbeat;
 	u32 liveness_seq;
+	/* Halted by a debugger (amprelayd's events); no liveness check then. */
+	bool debug_halted;
+	/* Set on resume: the next check only takes a new baseline. */
+	atomic_t liveness_rebase;
 };
 
 static const char * const amprelay_rproc_boot_errors[] = AR_BOOTERR_STRINGS;
@@ -610,6 +617,30 @@ static void amprelay_rproc_crash_rx(struct mbox_client *cl, void *msg)
 	queue_work(priv->vq_wq, &priv->crash_work);
 }
 
+/*
+ * A debugger stopped or resumed the core. Events are levels, and repeats
+ * (gdb steps over a breakpoint with resume, stop, resume) change nothing.
+ * On resume the liveness check starts over from a fresh baseline, and a
+ * start waiting for the boot report gets its full timeout again.
+ */
+static void amprelay_rproc_debug_halt(struct amprelay_rproc *priv, bool halted)
+{
+	struct rproc *rproc = priv->rproc;
+
+	if (READ_ONCE(priv->debug_halted) == halted)
+		return;
+	WRITE_ONCE(priv->debug_halted, halted);
+	dev_info(&rproc->dev, halted ?
+		 "remote core halted by a debugger: liveness check and boot timeout paused\n" :
+		 "remote core resumed by the debugger: liveness check restarts\n");
+	complete(&priv->boot_done);
+	if (!halted) {
+		atomic_set(&priv->liveness_rebase, 1);
+		if (READ_ONCE(rproc->state) == RPROC_RUNNING)
+			mod_delayed_work(system_wq, &priv->liveness_work, 0);
+	}
+}
+
 static void amprelay_rproc_event_rx(struct mbox_client *cl, void *msg)
 {
 	struct amprelay_rproc *priv =
@@ -617,8 +648,14 @@ static void amprelay_rproc_event_rx(struct mbox_client *cl, void *msg)
 	struct rproc *rproc = priv->rproc;
 	u32 event = (uintptr_t)msg;
 
+	if (event == AR_EVENT_REMOTE_HALTED || event == AR_EVENT_REMOTE_RESUMED) {
+		amprelay_rproc_debug_halt(priv, event == AR_EVENT_REMOTE_HALTED);
+		return;
+	}
 	if (event != AR_EVENT_REMOTE_DIED)
 		return;
+	/* A relaunched remote is free of the debugger. */
+	WRITE_ONCE(priv->debug_halted, false);
 	if (!amprelay_rproc_claim_crash(priv))
 		return;
 	dev_err(&rproc->dev,
@@ -661,6 +698,13 @@ static void amprelay_rproc_liveness_work(struct work_struct *work)
 	if (READ_ONCE(rproc->state) != RPROC_RUNNING ||
 	    atomic_read(&priv->crash_reported))
 		return;
+	/* Halted in a debugger: the resume arms the check again. */
+	if (READ_ONCE(priv->debug_halted))
+		return;
+	if (atomic_xchg(&priv->liveness_rebase, 0)) {
+		amprelay_rproc_liveness_arm(priv);
+		return;
+	}
 
 	heartbeat = READ_ONCE(ctrl->heartbeat);
 	ack = READ_ONCE(ctrl->liveness_ack);
@@ -701,6 +745,17 @@ static int amprelay_rproc_wait_boot(struct amprelay_rproc *priv, u32 *state)
 		if (*state == AR_BOOT_RUNNING || *state == AR_BOOT_ERROR)
 			return 0;
 
+		/*
+		 * Stopped in a debugger (e.g. at the reset handler): wait for
+		 * the resume, however long, then time the boot afresh.
+		 */
+		if (READ_ONCE(priv->debug_halted)) {
+			if (wait_for_completion_killable(&priv->boot_done))
+				return -EINTR;
+			deadline = jiffies +
+				   msecs_to_jiffies(AMPRELAY_RPROC_BOOT_TIMEOUT_MS);
+			continue;
+		}
 		left = (long)(deadline - jiffies);
 		if (left <= 0)
 			return -ETIMEDOUT;
@@ -736,6 +791,7 @@ static int amprelay_rproc_start(struct rproc *rproc)
 	WRITE_ONCE(ctrl->liveness_ack, 0);
 	priv->liveness_seq = 0;
 	atomic_set(&priv->crash_reported, 0);
+	atomic_set(&priv->liveness_rebase, 0);
 	reinit_completion(&priv->boot_done);
 
 	ret = reset_control_deassert(priv->reset);
@@ -746,6 +802,11 @@ static int amprelay_rproc_start(struct rproc *rproc)
 	}
 
 	ret = amprelay_rproc_wait_boot(priv, &state);
+	if (ret == -EINTR) {
+		dev_err(dev, "start interrupted while a debugger held the remote core; holding it in reset\n");
+		amprelay_rproc_hold(priv);
+		return ret;
+	}
 	if (ret) {
 		dev_err(dev,
 			"no boot report from the remote within %u ms (boot_state %u, boot_count %u)\n",

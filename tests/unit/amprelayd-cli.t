@@ -102,6 +102,11 @@ lab_check "remote: QMP and UART1 sockets" \
 lab_check "linux interactive: muxed stdio with monitor and console log" \
 	bash -c "$(declare -f has_arg); has_arg '$L' -chardev 'stdio,id=con,mux=on,signal=off,logfile=$esc/linux-console.log' \
 		-serial chardev:con -mon chardev=con,mode=readline"
+lab_check "no gdbstub unless asked for" bash -c "! grep -q -- '-gdb' '$L' '$R'"
+"$A" cmdline --run-dir "$run" --build "$tmp/b" --gdb-remote --gdb-linux >/dev/null
+lab_check "--gdb-remote/--gdb-linux: a gdbstub on a socket in the run dir for each" \
+	bash -c "$(declare -f has_arg); has_arg '$R' -gdb 'unix:$esc/gdb-remote.sock,server,nowait' &&
+		has_arg '$L' -gdb 'unix:$esc/gdb-linux.sock,server,nowait'"
 
 # The device tree of the lab's virt machine.
 if command -v qemu-system-aarch64 >/dev/null; then
