@@ -21,6 +21,44 @@ check "the killed remote QEMU was started again (amprelayd status)" \
 check_fails "amprelayd refuses an unknown request with a message" \
 	"unknown request" amprelay host explode
 
+# The same faults while Linux is sending: a ping flood is in full swing
+# at the kill or freeze. It must end on its own (the channel goes away
+# during recovery; nothing waits forever) and the lab must recover.
+while_sending() {
+	name=$1
+	shift
+	amprelay ping -q -c 1000000 -s 0-496 >/tmp/flood.out 2>&1 &
+	flood=$!
+	sleep 1
+	if ! kill -0 $flood 2>/dev/null; then
+		not_ok "$name: the flood was still running at the fault"
+		sed 's/^/# /' /tmp/flood.out
+		return
+	fi
+	cycle "$name" "$@"
+	i=0
+	while kill -0 $flood 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 $flood 2>/dev/null; then
+		kill $flood
+		not_ok "$name: the flood ended within 10 s of recovery"
+	elif grep -q "went away" /tmp/flood.out &&
+		grep -qE "^[1-9][0-9]* round trips" /tmp/flood.out; then
+		ok "$name: the flood had round trips, then saw the channel go away"
+	else
+		not_ok "$name: the flood had round trips, then saw the channel go away"
+	fi
+	wait $flood 2>/dev/null
+	sed 's/^/# flood: /' /tmp/flood.out
+}
+while_sending "kill while sending" watchdog "remote QEMU process died" \
+	$MARGIN_MS host kill
+while_sending "freeze while sending" watchdog "heartbeat stuck" \
+	$silent_ms host freeze
+check "echo after the faults while sending" amprelay echo still-here
+
 # silent: the firmware stops serving rpmsg but lives on; no crash.
 reports=$(crash_reports)
 check "fault silent is acknowledged" amprelay fault silent
