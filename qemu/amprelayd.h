@@ -203,11 +203,12 @@ struct cmd_console {
 	bool partial;		/* line[] continues an overlong line */
 	bool began;
 	bool ended;
+	bool saw_init;		/* the kernel's "Run /init" line went by */
 	int rc;
 	int out_fd;		/* forwarded command output goes here */
 };
 
-enum { CON_BEGIN = 1, CON_END = 2 };
+enum { CON_BEGIN = 1, CON_END = 2, CON_LINUX_INIT = 4 };
 
 void console_init(struct cmd_console *c, int out_fd);
 int console_feed(struct cmd_console *c, const char *data, size_t len);

@@ -40,13 +40,25 @@ static int parse_marker(struct cmd_console *c)
 	return 0;
 }
 
+/*
+ * The kernel's line as it starts user space: its arrival on our clock
+ * ties the guest's printk clock (which starts a while after the launch)
+ * to the event log's.
+ */
+static const char linux_init_line[] = "Run /init as init process";
+
 static int end_line(struct cmd_console *c, bool newline)
 {
-	int marker = 0;
+	int marker = 0, init = 0;
 
 	c->line[c->len] = '\0';
 	if (newline && !c->partial && !c->ended)
 		marker = parse_marker(c);
+	if (newline && !c->began && !c->saw_init &&
+	    strstr(c->line, linux_init_line)) {
+		c->saw_init = true;
+		init = CON_LINUX_INIT;
+	}
 	c->partial = !newline;
 	if (marker == CON_BEGIN && !c->began) {
 		c->began = c->in_cmd = true;
@@ -62,10 +74,10 @@ static int end_line(struct cmd_console *c, bool newline)
 		marker = 0;
 	}
 	c->len = 0;
-	return marker;
+	return marker | init;
 }
 
-/* Returns CON_BEGIN / CON_END bits for markers found in this chunk. */
+/* Returns CON_* bits for the markers and lines found in this chunk. */
 int console_feed(struct cmd_console *c, const char *data, size_t len)
 {
 	int found = 0;

@@ -26,6 +26,8 @@ static void console_data(struct lab *l, const char *buf, size_t n)
 	if (l->console_log_fd >= 0)
 		write_all(l->console_log_fd, buf, n);
 	found = console_feed(&l->con, buf, n);
+	if (found & CON_LINUX_INIT)
+		ev_simple("linux_init");
 	if (found & CON_BEGIN)
 		ev_simple("guest_cmd_begin");
 	if (found & CON_END) {

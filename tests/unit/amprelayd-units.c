@@ -59,6 +59,7 @@ static const char *cap_out(struct capture *c)
 
 static const char boot_and_cmd[] =
 	"[    0.000000] Booting Linux\r\n"
+	"[    0.612345] Run /init as init process\r\n"
 	"login noise\r\n"
 	"@@AMPRELAY-CMD-BEGIN@@\r\n"
 	"hello\r\n"
@@ -78,8 +79,8 @@ static void test_console(void)
 	out = cap_out(&c);
 	ok(!strcmp(out, "hello\n\nsecond line\n"),
 	   "only the text between the markers is forwarded, \\r stripped");
-	ok(c.found == (CON_BEGIN | CON_END) && c.con.ended && c.con.rc == 3,
-	   "BEGIN and END found, rc 3");
+	ok(c.found == (CON_LINUX_INIT | CON_BEGIN | CON_END) && c.con.ended &&
+	   c.con.rc == 3, "the kernel's init line, BEGIN and END found, rc 3");
 
 	cap_init(&c);
 	cap_feed(&c, boot_and_cmd, 1);
@@ -92,8 +93,14 @@ static void test_console(void)
 		 "@@AMPRELAY-CMD-END rc=1@@\n"
 		 "@@AMPRELAY-CMD-BEGIN@@ \n", 0);
 	out = cap_out(&c);
-	ok(!c.con.began && !c.con.ended && !*out,
+	ok(!c.con.began && !c.con.ended && !*out && !(c.found & CON_LINUX_INIT),
 	   "markers count only as whole lines; END before BEGIN is ignored");
+
+	cap_init(&c);
+	cap_feed(&c, "@@AMPRELAY-CMD-BEGIN@@\nRun /init as init process\n", 0);
+	out = cap_out(&c);
+	ok(!(c.found & CON_LINUX_INIT) && !strcmp(out, "Run /init as init process\n"),
+	   "the init line inside the command's output is only output");
 
 	cap_init(&c);
 	cap_feed(&c, "@@AMPRELAY-CMD-BEGIN@@\n"
@@ -172,10 +179,10 @@ static void test_json(void)
 
 int main(void)
 {
-	printf("TAP version 13\n1..16\n");
+	printf("TAP version 13\n1..17\n");
 	test_console();
 	test_json();
-	if (test_no != 16)
-		printf("# ran %d tests, planned 16\n", test_no);
-	return failures || test_no != 16 ? 1 : 0;
+	if (test_no != 17)
+		printf("# ran %d tests, planned 17\n", test_no);
+	return failures || test_no != 17 ? 1 : 0;
 }
