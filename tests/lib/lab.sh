@@ -49,6 +49,23 @@ lab_require() {
 		{ echo "1..0 # SKIP qemu-system-aarch64 not installed"; exit 0; }
 }
 
+# The debug kernel (make FLAVOUR=debug, docs/debug-kernel.md) has kmemleak
+# and lockdep; then every lab ends with a kmemleak scan and hands back its
+# report (kmemleak.txt, written only if the scans worked) and lockdep's
+# statistics, which say whether lockdep was still on at the end.
+lab_debug_kernel() {
+	grep -qx CONFIG_DEBUG_KMEMLEAK=y "$B/kernel/.config" 2>/dev/null
+}
+
+# Objects must be older than kmemleak's minimum age (5 s) to be reported;
+# the second scan drops objects only seen unreferenced in passing.
+# shellcheck disable=SC2016 # expanded by the guest's shell
+LAB_KMEMLEAK_SCAN='k=/sys/kernel/debug/kmemleak
+sleep 6
+echo scan >$k && echo scan >$k && cat $k >/lab/kmemleak.tmp &&
+	mv /lab/kmemleak.tmp /lab/kmemleak.txt
+cat /proc/lockdep_stats >/lab/lockdep_stats.txt'
+
 # lab_run NAME GUEST-COMMAND: boots a lab in $LAB_RUNS/NAME, runs the
 # command in the guest and echoes its output (numbered here as it passes).
 # Sets LAB_RUN and LAB_RC.
@@ -56,6 +73,12 @@ lab_run() {
 	local name=$1 cmd=$2 line
 	LAB_RUN=$LAB_RUNS/$name
 	rm -rf "$LAB_RUN"
+	# A subshell: an exit in the command still reaches the scan.
+	lab_debug_kernel && cmd="($cmd
+)
+rc=\$?
+$LAB_KMEMLEAK_SCAN
+exit \$rc"
 	# LAB_SHARE: the folder shared at /share (default: the build's).
 	exec 3< <("$B/host/amprelayd" run --run-dir "$LAB_RUN" \
 		${LAB_SHARE:+--share "$LAB_SHARE"} --cmd "$cmd" 2>&1; echo "@@LAB-RC $?")
@@ -110,6 +133,12 @@ for n, l in enumerate(open(sys.argv[1]), 1):
 		bash -c "! ls '$run'/*.sock '$run'/window.bin 2>/dev/null | grep -q ."
 	lab_check "no kernel oops, BUG or WARNING in dmesg" \
 		bash -c "! grep -E 'Oops|BUG:|WARNING:|Unable to handle|Call trace' '$run/dmesg.txt'"
+	if lab_debug_kernel; then
+		lab_check "debug kernel: kmemleak scanned and found no leak" \
+			bash -c "test -e '$run/kmemleak.txt' && ! grep -A12 . '$run/kmemleak.txt'"
+		lab_check "debug kernel: lockdep still on at the end" \
+			grep -qE '^ *debug_locks: +1$' "$run/lockdep_stats.txt"
+	fi
 }
 
 lab_done() {
