@@ -66,6 +66,21 @@ echo scan >$k && echo scan >$k && cat $k >/lab/kmemleak.tmp &&
 	mv /lab/kmemleak.tmp /lab/kmemleak.txt
 cat /proc/lockdep_stats >/lab/lockdep_stats.txt'
 
+# lab_wait_daemon SECONDS: waits for the background amprelayd in $daemon
+# (a child of this shell), sets rc to its exit status and clears daemon;
+# one that overstays is SIGKILLed (rc 137).
+lab_wait_daemon() {
+	local i
+	for ((i = 0; i < $1 * 10; i++)); do
+		kill -0 "$daemon" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$daemon" 2>/dev/null && kill -9 "$daemon"
+	wait "$daemon"
+	rc=$?
+	daemon=""
+}
+
 # lab_run NAME GUEST-COMMAND: boots a lab in $LAB_RUNS/NAME, runs the
 # command in the guest and echoes its output (numbered here as it passes).
 # Sets LAB_RUN and LAB_RC.

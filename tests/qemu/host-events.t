@@ -91,17 +91,6 @@ flood_running() {
 	return 0
 }
 
-# wait_daemon SECONDS: sets rc; SIGKILLs a daemon that overstays (rc 137).
-wait_daemon() {
-	local i
-	for ((i = 0; i < $1 * 10; i++)); do
-		kill -0 "$daemon" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$daemon" 2>/dev/null && kill -9 "$daemon"
-	wait "$daemon"
-	rc=$?
-}
 
 no_run_files() {
 	! ls "$run"/*.sock "$run/window.bin" 2>/dev/null | grep -q .
@@ -118,7 +107,7 @@ start_lab linux-dies --cmd "$FLOOD"
 if flood_running; then
 	linux=$(launched "$run" linux) remote=$(launched "$run" remote)
 	kill -9 "$linux"
-	wait_daemon 30
+	lab_wait_daemon 30
 	lab_check "Linux QEMU killed: amprelayd exits nonzero (125, got $rc)" test "$rc" -eq 125
 	lab_check "its message names the Linux QEMU, its signal and pid" \
 		grep -q "the Linux QEMU exited (killed by signal 9 (Killed), pid $linux)" "$run.err"
@@ -140,7 +129,7 @@ if wait_event "$run" ivshmem_connected 30; then
 	qemus="$qemus $(launched "$run")"
 	linux=$(launched "$run" linux) remote=$(launched "$run" remote)
 	kill -9 "$linux"
-	wait_daemon 30
+	lab_wait_daemon 30
 	lab_check "interactive: Linux QEMU killed, exit 1 (got $rc)" test "$rc" -eq 1
 	lab_check "interactive: the message names the Linux QEMU and its signal" \
 		grep -q "the Linux QEMU failed (killed by signal 9 (Killed), pid $linux)" "$run.err"
@@ -192,7 +181,7 @@ if flood_running; then
 			head -1 '$run/events.jsonl' | grep -q '\"event\":\"start\"'"
 	lab_check "the running lab still runs" kill -0 "$daemon"
 	kill -TERM "$daemon"
-	wait_daemon 20
+	lab_wait_daemon 20
 	lab_check "SIGTERM: exit 143 (got $rc)" test "$rc" -eq 143
 	lab_check "SIGTERM: the message names the signal and the run dir" \
 		grep -q "SIGTERM received, stopping the lab (run dir $run)" "$run.err"
@@ -211,7 +200,7 @@ for sig in INT HUP; do
 		pids=$(launched "$run")
 		qemus="$qemus $pids"
 		kill -"$sig" "$daemon"
-		wait_daemon 20
+		lab_wait_daemon 20
 		want=$((128 + $(kill -l "$sig")))
 		lab_check "SIG$sig: exit $want (got $rc)" test "$rc" -eq "$want"
 		lab_check "SIG$sig: both QEMUs gone, sockets and window.bin removed" \

@@ -65,18 +65,6 @@ start_bg() {
 	"$A" run --build "$build" --run-dir "$run" "$@" </dev/null >"$tmp/out" 2>"$tmp/err" &
 	daemon=$!
 }
-# wait_daemon SECONDS: sets rc; kills the daemon if it overstays.
-wait_daemon() {
-	local i
-	for ((i = 0; i < $1 * 10; i++)); do
-		kill -0 "$daemon" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$daemon" 2>/dev/null && kill -9 "$daemon"
-	wait "$daemon"
-	rc=$?
-	daemon=""
-}
 
 # 1. Everything connects; the --timeout expiry ends it with 125.
 run="$tmp/run one,x"
@@ -114,7 +102,7 @@ if wait_for ivshmem_connected 20; then
 	lab_check "the note names the remote QEMU" grep -q "the remote QEMU died.*starting it again" "$tmp/err"
 	lab_check "the lab is still running" kill -0 "$daemon"
 	kill -TERM "$daemon"
-	wait_daemon 15
+	lab_wait_daemon 15
 	lab_check "SIGTERM then ends it: exit 143 (got $rc)" test $rc -eq 143
 	lab_check "no QEMU left, the restarted one included" no_qemu_left
 	lab_check "run dir cleaned" clean_run_dir
@@ -127,7 +115,7 @@ run=$tmp/run-linux-dies
 start_bg --cmd true --timeout 60
 if wait_for ivshmem_connected 20; then
 	kill -9 "$(pid_of linux)"
-	wait_daemon 15
+	lab_wait_daemon 15
 	lab_check "Linux QEMU killed: exit 125 (got $rc)" test $rc -eq 125
 	lab_check "the message says it exited before the command finished" \
 		grep -q "Linux QEMU exited.*before the guest command finished" "$tmp/err"
@@ -143,7 +131,7 @@ start_bg
 if wait_for ivshmem_connected 20; then
 	lab_check "interactive mode removes a stale guest-cmd" test ! -e "$run/guest-cmd"
 	kill -TERM "$daemon"
-	wait_daemon 15
+	lab_wait_daemon 15
 	lab_check "SIGTERM: exit 143 (got $rc)" test $rc -eq 143
 	lab_check "SIGTERM: no QEMU left" no_qemu_left
 	lab_check "SIGTERM: run dir cleaned" clean_run_dir
