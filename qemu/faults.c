@@ -293,3 +293,32 @@ int run_ctl(const char *run_dir, int argc, char **argv)
 		run_dir);
 	return 1;
 }
+
+/*
+ * Called from the loop: passes a debugger's halt or resume of the remote
+ * on to Linux (AR_EVENT_REMOTE_HALTED / _RESUMED), once per change.
+ */
+void remote_check_debugger(struct lab *l)
+{
+	enum qmp_foreign_event event = l->qmp.foreign_event;
+
+	l->qmp.foreign_event = QMP_FOREIGN_NONE;
+	/* Without a gdbstub nobody else can stop the core: nothing to say. */
+	if (!l->opt->gdb_remote)
+		return;
+	if (event == QMP_FOREIGN_STOP && !l->remote_halted)
+		remote_set_halted(l, true, "debugger");
+	else if (event == QMP_FOREIGN_RESUME && l->remote_halted)
+		remote_set_halted(l, false, "debugger");
+}
+
+void remote_set_halted(struct lab *l, bool halted, const char *by)
+{
+	struct ev e;
+
+	l->remote_halted = halted;
+	raise_event(l, halted ? AR_EVENT_REMOTE_HALTED : AR_EVENT_REMOTE_RESUMED);
+	ev_begin(&e, halted ? "remote_halted" : "remote_resumed");
+	ev_str(&e, "by", by);
+	ev_end(&e);
+}

@@ -630,7 +630,8 @@ static void amprelay_rproc_debug_halt(struct amprelay_rproc *priv, bool halted)
 	if (READ_ONCE(priv->debug_halted) == halted)
 		return;
 	WRITE_ONCE(priv->debug_halted, halted);
-	dev_info(&rproc->dev, halted ?
+	/* Each gdb step is a resume and a stop: keep the log readable. */
+	dev_info_ratelimited(&rproc->dev, halted ?
 		 "remote core halted by a debugger: liveness check and boot timeout paused\n" :
 		 "remote core resumed by the debugger: liveness check restarts\n");
 	complete(&priv->boot_done);
@@ -654,8 +655,12 @@ static void amprelay_rproc_event_rx(struct mbox_client *cl, void *msg)
 	}
 	if (event != AR_EVENT_REMOTE_DIED)
 		return;
-	/* A relaunched remote is free of the debugger. */
+	/*
+	 * A relaunched remote is free of the debugger, and no resume will
+	 * come: a start waiting on the halt goes back to its boot timeout.
+	 */
 	WRITE_ONCE(priv->debug_halted, false);
+	complete(&priv->boot_done);
 	if (!amprelay_rproc_claim_crash(priv))
 		return;
 	dev_err(&rproc->dev,
@@ -683,8 +688,10 @@ static void amprelay_rproc_liveness_arm(struct amprelay_rproc *priv)
 }
 
 /*
- * Runs only between a successful start and the next stop, which cancels
- * it; it never takes rproc->lock, which stop holds while cancelling.
+ * Runs between a successful start and the next stop, which cancels it (a
+ * debugger's resume during a stop can queue it once more; it then finds
+ * the core no longer running, and start cancels it before arming). It
+ * never takes rproc->lock, which stop and start hold while cancelling.
  */
 static void amprelay_rproc_liveness_work(struct work_struct *work)
 {
@@ -747,10 +754,12 @@ static int amprelay_rproc_wait_boot(struct amprelay_rproc *priv, u32 *state)
 
 		/*
 		 * Stopped in a debugger (e.g. at the reset handler): wait for
-		 * the resume, however long, then time the boot afresh.
+		 * the resume, however long, then time the boot afresh. In
+		 * steps of a second, so the wait never looks like a hung task.
 		 */
 		if (READ_ONCE(priv->debug_halted)) {
-			if (wait_for_completion_killable(&priv->boot_done))
+			if (wait_for_completion_killable_timeout(&priv->boot_done,
+								 HZ) < 0)
 				return -EINTR;
 			deadline = jiffies +
 				   msecs_to_jiffies(AMPRELAY_RPROC_BOOT_TIMEOUT_MS);
@@ -830,6 +839,7 @@ static int amprelay_rproc_start(struct rproc *rproc)
 
 	dev_info(dev, "firmware running, build id 0x%08x\n",
 		 READ_ONCE(ctrl->build_id));
+	cancel_delayed_work_sync(&priv->liveness_work);
 	amprelay_rproc_liveness_arm(priv);
 	return 0;
 }

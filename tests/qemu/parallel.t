@@ -20,7 +20,7 @@ trap 'kill -9 $pa $pb 2>/dev/null' EXIT
 began() { grep -q '"event":"guest_cmd_begin"' "$1/events.jsonl" 2>/dev/null; }
 for ((i = 0; i < 900; i++)); do
 	began "$a" && began "$b" && break
-	kill -0 $pa 2>/dev/null || kill -0 $pb 2>/dev/null || break
+	{ kill -0 $pa && kill -0 $pb; } 2>/dev/null || break
 	sleep 0.1
 done
 
