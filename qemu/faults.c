@@ -2,7 +2,7 @@
 /*
  * Host-side faults and the remote's second life. Requests come as a file,
  * RUN/ctl-request, holding one line ("freeze", "kill", "drop-doorbells N",
- * "status"): the host writes it with `amprelayd ctl RUN_DIR ...`, the
+ * "status", "cpu"): the host writes it with `amprelayd ctl RUN_DIR ...`, the
  * guest through /lab, the 9p share of the run directory. We execute it,
  * delete it and answer in RUN/ctl-reply ("ok ..." or "error ...").
  *
@@ -11,6 +11,7 @@
  * started again, held in reset, so Linux's recovery (reset assert, then
  * deassert) finds a remote to release.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -133,6 +134,84 @@ bool drop_doorbell_to_remote(struct lab *l, unsigned int vec)
 	return true;
 }
 
+/* ---- where the host's CPU goes ---------------------------------------- */
+
+/* QEMU thread roles, told apart by the names -name debug-threads=on gives. */
+enum thread_role { ROLE_MAIN, ROLE_VCPU, ROLE_OTHER, ROLE_NUM };
+
+/* ns the thread has run on a host CPU (schedstat), 0 if it is gone. */
+static unsigned long long thread_runtime_ns(pid_t pid, const char *tid)
+{
+	char path[PATH_MAX];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat", (int)pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns;
+}
+
+static enum thread_role thread_role(pid_t pid, const char *tid)
+{
+	char path[PATH_MAX], comm[64] = "";
+	size_t len;
+	FILE *f;
+
+	if (atoi(tid) == pid)
+		return ROLE_MAIN;
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid, tid);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	len = strlen(comm);
+	return len > 4 && !strcmp(comm + len - 4, "/TCG") ? ROLE_VCPU : ROLE_OTHER;
+}
+
+/* Adds the CPU time of every thread of pid to ms[role]. */
+static void process_cpu_ms(pid_t pid, double ms[ROLE_NUM])
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
+
+	if (pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		ms[thread_role(pid, d->d_name)] +=
+			thread_runtime_ns(pid, d->d_name) / 1e6;
+	}
+	closedir(dir);
+}
+
+static void cpu_reply(struct lab *l, char *reply, size_t size)
+{
+	double self[ROLE_NUM] = { 0 }, lx[ROLE_NUM] = { 0 }, rm[ROLE_NUM] = { 0 };
+
+	process_cpu_ms(getpid(), self);
+	process_cpu_ms(l->linux_pid, lx);
+	process_cpu_ms(l->remote_pid, rm);
+	snprintf(reply, size,
+		 "ok cpu: amprelayd=%.3f linux_main=%.3f linux_vcpu=%.3f linux_other=%.3f remote_main=%.3f remote_vcpu=%.3f remote_other=%.3f (ms on a host CPU since each process started)\n",
+		 self[ROLE_MAIN] + self[ROLE_VCPU] + self[ROLE_OTHER],
+		 lx[ROLE_MAIN], lx[ROLE_VCPU], lx[ROLE_OTHER],
+		 rm[ROLE_MAIN], rm[ROLE_VCPU], rm[ROLE_OTHER]);
+}
+
 /* ---- requests --------------------------------------------------------- */
 
 static void do_request(struct lab *l, char *line, char *reply, size_t size)
@@ -176,13 +255,15 @@ static void do_request(struct lab *l, char *line, char *reply, size_t size)
 				 "ok drop-doorbells: the next %ld doorbells to the remote are dropped\n",
 				 n);
 		}
+	} else if (!strcmp(line, "cpu") && !arg) {
+		cpu_reply(l, reply, size);
 	} else if (!strcmp(line, "status") && !arg) {
 		snprintf(reply, size,
 			 "ok status: remote pid %d, restarts %d, doorbells still to drop %ld\n",
 			 (int)l->remote_pid, l->remote_restarts, l->drop_to_remote);
 	} else {
 		snprintf(reply, size,
-			 "error unknown request '%s%s%s' (freeze | kill | drop-doorbells N | status)\n",
+			 "error unknown request '%s%s%s' (freeze | kill | drop-doorbells N | status | cpu)\n",
 			 line, arg ? " " : "", arg ? arg : "");
 	}
 }

@@ -145,6 +145,10 @@ int launch_linux_argv(struct argv_list *a, const struct launch_cfg *cfg)
 	const char *run = cfg->run_dir, *b = cfg->build_dir;
 	int err = add_linux_machine(a, run, NULL);
 
+	/* Named threads ("ALL CPUs/TCG"): the host "cpu" request tells roles apart. */
+	err |= argv_add(a, "-name");
+	err |= argv_add(a, "amprelay-linux,debug-threads=on");
+
 	err |= argv_add(a, "-kernel");
 	err |= plain_path(a, b, IN_KERNEL);
 	err |= argv_add(a, "-initrd");
@@ -208,6 +212,8 @@ int launch_remote_argv(struct argv_list *a, const struct launch_cfg *cfg)
 	err |= argv_add(a, QEMU_REMOTE);
 	err |= argv_add(a, "-machine");
 	err |= argv_add(a, "mps2-an386,memory-backend=win");
+	err |= argv_add(a, "-name");
+	err |= argv_add(a, "amprelay-remote,debug-threads=on");
 	err |= argv_add(a, "-object");
 	err |= argv_addf(a, "memory-backend-file,id=win,size=%dM,mem-path=%s,share=on",
 			 WIN_MIB, opt_path(run, RUN_WINDOW));

@@ -16,7 +16,7 @@ static const char synopsis[] =
 	"       amprelayd cmdline --run-dir DIR [--cmd 'GUEST COMMAND'] [--build DIR]\n"
 	"                         [--gdb-remote] [--gdb-linux]\n"
 	"       amprelayd dumpdtb OUT.dtb\n"
-	"       amprelayd ctl RUN_DIR freeze|kill|drop-doorbells N|status\n";
+	"       amprelayd ctl RUN_DIR freeze|kill|drop-doorbells N|status|cpu\n";
 
 static void usage(FILE *f)
 {
@@ -40,8 +40,10 @@ static void usage(FILE *f)
 		"  ctl      ask the running lab in RUN_DIR for a host-side fault:\n"
 		"           freeze (QMP stop of the remote), kill (SIGKILL the remote\n"
 		"           QEMU; it is started again), drop-doorbells N (the next N\n"
-		"           doorbells to the remote); the guest does the same by\n"
-		"           writing the request to /lab/ctl-request (qemu/README.md)\n",
+		"           doorbells to the remote); status; cpu (host CPU time of\n"
+		"           amprelayd and of each QEMU's main and vCPU threads). The\n"
+		"           guest does the same by writing the request to\n"
+		"           /lab/ctl-request (qemu/README.md)\n",
 		DEFAULT_CMD_TIMEOUT_S);
 }
 

@@ -63,11 +63,15 @@ int rpmsg_service_bind(const char *service, struct rpmsg_service *svc);
 int rpmsg_print_channels(void);
 /* One message within the deadline: 0, -ETIMEDOUT, -EPIPE, -EINTR or -errno. */
 int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len);
+/* true: one tick serves every wait until chan_tick_hold(false). */
+void chan_tick_hold(bool hold);
 /* Reads and discards what is queued; returns how many messages. */
 unsigned int chan_drain(int fd);
 
 /* echo.c */
 int cmd_echo(int argc, char **argv);
+/* One echo of msg on the echo channel, reply not printed: 0 if it came back intact. */
+int echo_check(const char *msg);
 int cmd_ping(int argc, char **argv);
 
 /* cmd.c: command service client */

@@ -121,11 +121,14 @@ static int run_rx(int fd, const struct rpmsg_service *svc, unsigned long count,
 	t0 = monotonic_ns();
 	if (send_ctl(fd, svc, AR_BULK_OP_SOURCE, (uint32_t)count))
 		return -1;
+	chan_tick_hold(true);
 	while (res->received < count) {
 		err = chan_wait_message(fd, buf, sizeof(buf),
 					monotonic_ns() + BULK_TIMEOUT_MS * 1000000ull, &got);
-		if (err)
+		if (err) {
+			chan_tick_hold(false);
 			return wait_err(err, svc, "data");
+		}
 		memcpy(&h, buf, sizeof(h));
 		if (got < (ssize_t)sizeof(h) || h.magic != AR_BULK_MAGIC ||
 		    h.op != AR_BULK_OP_DATA)
@@ -140,6 +143,7 @@ static int run_rx(int fd, const struct rpmsg_service *svc, unsigned long count,
 			res->errors++;
 		next = h.seq + 1;
 	}
+	chan_tick_hold(false);
 	res->elapsed_ns = monotonic_ns() - t0;
 	return 0;
 }

@@ -35,7 +35,7 @@
 
 #define WATCH_POLL_MS	3
 #define MAX_CHANNELS	64
-#define ECHO_RETRY_MS	20
+#define ECHO_RETRY_MS	2
 
 static double now_s(void)
 {
@@ -356,8 +356,9 @@ int cmd_host(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr,
-			"usage: " PROG_NAME " host freeze | kill | drop-doorbells N | status\n"
-			"  asks amprelayd (through " LAB_DIR ") for a host-side fault\n");
+			"usage: " PROG_NAME " host freeze | kill | drop-doorbells N | status | cpu\n"
+			"  asks amprelayd (through " LAB_DIR ") for a host-side fault, its\n"
+			"  status, or the host CPU time of amprelayd and both QEMUs\n");
 		return EXIT_USAGE;
 	}
 	return host_request(argc - 1, argv + 1, false);
@@ -442,10 +443,10 @@ static void print_cycle_usage(FILE *out)
 
 int cmd_crash_cycle(int argc, char **argv)
 {
-	char *echo_args[] = { PROG_NAME, "echo", "crash-cycle-probe", NULL };
-	char text[512], crash_line[512] = "", *type;
+	char text[512], crash_line[512] = "", announce[256], *type;
 	unsigned long timeout_s = 15;
-	double t0, t_mark, t_detect, t_back, deadline;
+	double t0, t_mark, t_detect, t_announce, t_back, deadline;
+	bool announced;
 	int fd, ret, argi = 1;
 
 	/* For scripts: the budgets detection is held to, from platform.h. */
@@ -535,12 +536,18 @@ int cmd_crash_cycle(int argc, char **argv)
 		close(fd);
 		return EXIT_FAILURE;
 	}
-	close(fd);
 	type = strstr(text, "type ");
 	type = type ? type + 5 : "?";
 
-	/* The channel comes back by name service once recovery is done. */
-	while (run_self(echo_args) != 0) {
+	/*
+	 * The channel comes back by name service once recovery is done: its
+	 * announcement in the kernel log says when to try, so the figure does
+	 * not carry a polling period. An echo that still fails is retried.
+	 */
+	announced = kmsg_wait(fd, "creating channel " AR_SVC_ECHO_NAME, deadline,
+			      &t_announce, announce, sizeof(announce)) == 0;
+	close(fd);
+	while (!announced || echo_check("crash-cycle-probe") != 0) {
 		if (now_s() >= deadline) {
 			print_error("crash-cycle: crash reported (%s) but no echo within %lu s",
 				    type, timeout_s);

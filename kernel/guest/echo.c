@@ -102,8 +102,9 @@ static void print_reply_error(int err, const struct rpmsg_service *svc)
 		print_error("read %s: %s", svc->node, strerror(-err));
 }
 
-/* One echo round trip on an open channel; prints the reply. */
-static int echo_once(int fd, const struct rpmsg_service *svc, const char *msg, size_t len)
+/* One echo round trip on an open channel; prints the reply if asked. */
+static int echo_once(int fd, const struct rpmsg_service *svc, const char *msg, size_t len,
+		     bool print_reply)
 {
 	char reply[AR_RPMSG_BUF_SIZE];
 	ssize_t sent, got;
@@ -133,9 +134,24 @@ static int echo_once(int fd, const struct rpmsg_service *svc, const char *msg, s
 			    len, got, first_difference(msg, len, reply, (size_t)got));
 		return EXIT_FAILURE;
 	}
-	fwrite(reply, 1, (size_t)got, stdout);
-	putchar('\n');
+	if (print_reply) {
+		fwrite(reply, 1, (size_t)got, stdout);
+		putchar('\n');
+	}
 	return EXIT_SUCCESS;
+}
+
+int echo_check(const char *msg)
+{
+	struct rpmsg_service svc;
+	int fd, ret;
+
+	fd = rpmsg_service_open(AR_SVC_ECHO_NAME, &svc);
+	if (fd < 0)
+		return -1;
+	ret = echo_once(fd, &svc, msg, strlen(msg), false);
+	close(fd);
+	return ret == EXIT_SUCCESS ? 0 : -1;
 }
 
 int cmd_echo(int argc, char **argv)
@@ -187,7 +203,7 @@ int cmd_echo(int argc, char **argv)
 
 	fd = rpmsg_service_open(AR_SVC_ECHO_NAME, &svc);
 	if (fd >= 0) {
-		ret = echo_once(fd, &svc, msg, len);
+		ret = echo_once(fd, &svc, msg, len, true);
 		close(fd);
 	}
 	free(msg);
@@ -356,6 +372,8 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 		printf("PING %s (%s): %lu round trips of %s bytes after %lu warm-up\n",
 		       AR_SVC_ECHO_NAME, svc->node, opt->count, opt->size_label, warmup);
 
+	/* Not while printing per reply: the tick could cut a console write short. */
+	chan_tick_hold(quiet);
 	for (seq = 0; seq < total; seq++) {
 		size_t size = ping_size(sizes, seq);
 		uint64_t start, deadline, end = 0;
@@ -365,7 +383,9 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 		fill_ping(out, size, seq);
 		start = monotonic_ns();
 		deadline = start + (uint64_t)REPLY_TIMEOUT_MS * 1000000u;
-		sent = write(fd, out, size);
+		do
+			sent = write(fd, out, size);
+		while (sent < 0 && errno == EINTR && monotonic_ns() < deadline);
 		if (sent < 0 || (size_t)sent != size) {
 			if (sent < 0)
 				print_write_error(errno, size, svc);
@@ -422,6 +442,7 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 			latency_ns[n.ok++] = end - start;
 	}
 
+	chan_tick_hold(false);
 	samples_failed = opt->samples_path &&
 			 write_samples(opt->samples_path, latency_ns, n.ok);
 	if (n.ok) {

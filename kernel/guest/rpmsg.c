@@ -36,7 +36,7 @@
  * another process holding the node) before giving up, and how often to look.
  */
 #define RESOLVE_TIMEOUT_MS	2000
-#define RESOLVE_POLL_MS		10
+#define RESOLVE_POLL_MS		2
 
 /* Result of one resolution step: done, try again shortly, or give up. */
 #define STEP_RETRY	(-EAGAIN)
@@ -416,9 +416,34 @@ int rpmsg_service_bind(const char *service, struct rpmsg_service *svc)
 /* Bounds a blocking read: a periodic SIGALRM makes it return EINTR. */
 #define CHAN_TICK_US	10000
 
+/* Set while a run of waits keeps the tick going (chan_tick_hold()). */
+static bool tick_held;
+
 static void chan_tick(int sig)
 {
 	(void)sig;
+}
+
+static void chan_tick_arm(bool on)
+{
+	struct sigaction tick_action = { .sa_handler = chan_tick };	/* no SA_RESTART */
+	struct itimerval tick = { { 0, CHAN_TICK_US }, { 0, CHAN_TICK_US } };
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	if (on)
+		sigaction(SIGALRM, &tick_action, NULL);
+	setitimer(ITIMER_REAL, on ? &tick : &off, NULL);
+}
+
+/*
+ * Arming the tick per wait costs three system calls and two guest timer
+ * reprogrammings per message; a stream or a run of round trips keeps one
+ * tick running across all its waits instead.
+ */
+void chan_tick_hold(bool hold)
+{
+	tick_held = hold;
+	chan_tick_arm(hold);
 }
 
 /*
@@ -431,13 +456,10 @@ static void chan_tick(int sig)
  */
 int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssize_t *len)
 {
-	struct sigaction tick_action = { .sa_handler = chan_tick };	/* no SA_RESTART */
-	struct itimerval tick = { { 0, CHAN_TICK_US }, { 0, CHAN_TICK_US } };
-	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	int ret;
 
-	sigaction(SIGALRM, &tick_action, NULL);
-	setitimer(ITIMER_REAL, &tick, NULL);
+	if (!tick_held)
+		chan_tick_arm(true);
 	for (;;) {
 		*len = read(fd, buf, size);
 		if (*len >= 0) {
@@ -453,7 +475,8 @@ int chan_wait_message(int fd, void *buf, size_t size, uint64_t deadline_ns, ssiz
 			break;
 		}
 	}
-	setitimer(ITIMER_REAL, &off, NULL);
+	if (!tick_held)
+		chan_tick_arm(false);
 	return ret;
 }
 

@@ -29,14 +29,24 @@ while [ $i -lt "$cycles" ]; do
 done
 dmesg >$out/dmesg-cycles.txt
 
+# Host CPU time of amprelayd and both QEMUs, per thread role, taken around
+# a run of round trips: the report divides it by the round trips.
+host_cpu() {
+	amprelay host cpu >$out/cpu-$1.txt 2>&1 ||
+		{ echo "# host cpu failed: $(cat $out/cpu-$1.txt)"; failed=1; }
+}
+
 for size in 0 16 128 496; do
+	[ $size = 16 ] && host_cpu echo-16-begin
 	amprelay ping -q -c "$count" -s $size -o $out/latency-$size.ns ||
 		{ echo "# ping -s $size failed"; failed=1; }
+	[ $size = 16 ] && host_cpu echo-16-end
 done
 
 # The platform's floor: bare doorbell round trips, after a warm-up run.
 ping=$(ls /sys/kernel/debug/remoteproc/*/doorbell_ping 2>/dev/null | head -n 1)
-if [ -n "$ping" ] && echo 100 >"$ping" && echo "$count" >"$ping"; then
+if [ -n "$ping" ] && echo 100 >"$ping" && host_cpu doorbell-begin &&
+	echo "$count" >"$ping" && host_cpu doorbell-end; then
 	cat "$ping" >$out/doorbell.ns
 else
 	echo "# doorbell round trips failed (${ping:-no debugfs doorbell_ping})"

@@ -93,6 +93,9 @@ lab_check "linux --cmd: console on plain stdio, no monitor" \
 lab_check "remote: mps2-an386 on the window, held with -S" \
 	bash -c "$(declare -f has_arg); has_arg '$R' qemu-system-arm -machine mps2-an386,memory-backend=win &&
 		has_arg '$R' -S && has_arg '$R' -kernel '$tmp/b/fw/bootrom.elf'"
+lab_check "both name their threads (the host cpu request tells vCPU threads by name)" \
+	bash -c "$(declare -f has_arg); has_arg '$L' -name amprelay-linux,debug-threads=on &&
+		has_arg '$R' -name amprelay-remote,debug-threads=on"
 lab_check "both map the same window file" \
 	bash -c "grep -q 'mem-path=$esc/window.bin,share=on' '$L' && grep -q 'mem-path=$esc/window.bin,share=on' '$R'"
 lab_check "remote: QMP and UART1 sockets" \
