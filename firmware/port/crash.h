@@ -12,12 +12,17 @@
 /* MPU guards, divide-by-zero trap, fault handlers and the watchdog. */
 void ar_crash_init(void);
 
-/* Restarts the watchdog countdown; the main loop calls it every pass. */
+/*
+ * Restarts the watchdog countdown and counts a pass, which the watchdog's
+ * NMI wants to see between two expiries; the main loop calls it every
+ * pass, at least once per AR_WDOG_TIMEOUT_MS.
+ */
 void ar_wdog_feed(void);
 
 /*
- * Makes the watchdog's first expiry silent (no record, no doorbell), so
- * that a core that stops feeding is reset by the second expiry.
+ * Makes the watchdog's expiries silent (no record, no doorbell): the next
+ * one arms the watchdog's reset instead, so that a core that stops feeding
+ * is reset by the expiry after it.
  */
 void ar_wdog_silence_report(void);
 

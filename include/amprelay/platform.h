@@ -56,16 +56,23 @@
 #define AR_REMOTE_CPU_HZ	25000000
 
 /*
- * Liveness. The firmware feeds the watchdog (clocked at AR_REMOTE_CPU_HZ)
- * every main-loop pass: its first expiry is an NMI that reports a hang,
- * the second resets the core. Linux's own check wants ctrl.heartbeat to
- * move, and its liveness doorbell acknowledged, within every
- * AR_HEARTBEAT_CHECK_MS, which covers what the remote cannot report
- * itself (frozen, killed, doorbells lost). It is longer than two
- * watchdog periods so that a watchdog reset is reported as such.
+ * Liveness. The firmware feeds the watchdog (clocked at AR_REMOTE_CPU_HZ,
+ * period AR_WDOG_TIMEOUT_MS) every main-loop pass, so it must wake at
+ * least that often. Each expiry is an NMI; it forgives an expiry the host
+ * caused by descheduling the remote QEMU, and reports a hang at the
+ * second expiry with no main-loop pass: a hang is reported within about
+ * two periods; wdt-reset's core is reset by the watchdog two periods in.
+ * Linux's own check wants ctrl.heartbeat to move, and its liveness
+ * doorbell acknowledged, within every AR_HEARTBEAT_CHECK_MS, which covers
+ * what the remote cannot report itself (frozen, killed, doorbells lost).
+ * It reports AR_HEARTBEAT_MISSES silent windows in a row, not one: the
+ * host may not schedule the remote QEMU for a while, and a lost doorbell
+ * is rung again by the next window's probe. One window is longer than
+ * two watchdog periods so that a watchdog reset is reported as such.
  */
-#define AR_WDOG_TIMEOUT_MS	500
-#define AR_HEARTBEAT_CHECK_MS	1500
+#define AR_WDOG_TIMEOUT_MS	20
+#define AR_HEARTBEAT_CHECK_MS	100
+#define AR_HEARTBEAT_MISSES	2
 
 /* ---- Virtio / rpmsg -------------------------------------------------- */
 

@@ -13,7 +13,8 @@
  * A crash is seen four ways, each ending in one rproc_report_crash(): the
  * firmware's crash record (crash channel), amprelayd's "remote died" event,
  * and our own liveness check, which wants ctrl.heartbeat to move and each
- * liveness doorbell to be acknowledged within AR_HEARTBEAT_CHECK_MS.
+ * liveness doorbell to be acknowledged within AR_HEARTBEAT_CHECK_MS, and
+ * reports only AR_HEARTBEAT_MISSES such windows in a row.
  * While amprelayd reports the core halted by a debugger, that check and
  * the boot timeout wait: a core stopped at a breakpoint is not dead.
  */
@@ -123,6 +124,8 @@ struct amprelay_rproc {
 	struct delayed_work liveness_work;
 	u32 last_heartbeat;
 	u32 liveness_seq;
+	/* Check windows in a row with no sign of life. */
+	u32 liveness_misses;
 	/* Halted by a debugger (amprelayd's events); no liveness check then. */
 	bool debug_halted;
 	/* Set on resume: the next check only takes a new baseline. */
@@ -709,29 +712,38 @@ static void amprelay_rproc_liveness_work(struct work_struct *work)
 	if (READ_ONCE(priv->debug_halted))
 		return;
 	if (atomic_xchg(&priv->liveness_rebase, 0)) {
+		priv->liveness_misses = 0;
 		amprelay_rproc_liveness_arm(priv);
 		return;
 	}
 
 	heartbeat = READ_ONCE(ctrl->heartbeat);
 	ack = READ_ONCE(ctrl->liveness_ack);
-	if (READ_ONCE(heartbeat_check) &&
-	    (heartbeat == priv->last_heartbeat || ack != priv->liveness_seq)) {
-		if (!amprelay_rproc_claim_crash(priv))
-			return;
-		if (heartbeat == priv->last_heartbeat)
-			dev_err(&rproc->dev,
-				"remote crash: heartbeat stuck at %u for %u ms, reporting watchdog\n",
-				heartbeat, AR_HEARTBEAT_CHECK_MS);
-		else
-			dev_err(&rproc->dev,
-				"remote crash: liveness doorbell %u not acknowledged within %u ms (last ack %u), reporting watchdog\n",
-				priv->liveness_seq, AR_HEARTBEAT_CHECK_MS, ack);
-		rproc_report_crash(rproc, RPROC_WATCHDOG);
+	if (!READ_ONCE(heartbeat_check) ||
+	    (heartbeat != priv->last_heartbeat && ack == priv->liveness_seq)) {
+		priv->liveness_misses = 0;
+		amprelay_rproc_liveness_arm(priv);
 		return;
 	}
-
-	amprelay_rproc_liveness_arm(priv);
+	/*
+	 * One silent window may be the host not scheduling the remote QEMU:
+	 * a new baseline and doorbell give it another before it is called dead.
+	 */
+	if (++priv->liveness_misses < AR_HEARTBEAT_MISSES) {
+		amprelay_rproc_liveness_arm(priv);
+		return;
+	}
+	if (!amprelay_rproc_claim_crash(priv))
+		return;
+	if (heartbeat == priv->last_heartbeat)
+		dev_err(&rproc->dev,
+			"remote crash: heartbeat stuck at %u for %u ms, reporting watchdog\n",
+			heartbeat, AR_HEARTBEAT_MISSES * AR_HEARTBEAT_CHECK_MS);
+	else
+		dev_err(&rproc->dev,
+			"remote crash: liveness doorbell %u not acknowledged within %u ms (last ack %u), reporting watchdog\n",
+			priv->liveness_seq, AR_HEARTBEAT_CHECK_MS, ack);
+	rproc_report_crash(rproc, RPROC_WATCHDOG);
 }
 
 /* ---- Start, stop, kick ------------------------------------------------ */
@@ -799,6 +811,7 @@ static int amprelay_rproc_start(struct rproc *rproc)
 	WRITE_ONCE(ctrl->liveness_seq, 0);
 	WRITE_ONCE(ctrl->liveness_ack, 0);
 	priv->liveness_seq = 0;
+	priv->liveness_misses = 0;
 	atomic_set(&priv->crash_reported, 0);
 	atomic_set(&priv->liveness_rebase, 0);
 	reinit_completion(&priv->boot_done);

@@ -451,8 +451,8 @@ int cmd_crash_cycle(int argc, char **argv)
 
 	/* For scripts: the budgets detection is held to, from platform.h. */
 	if (argc == 2 && !strcmp(argv[1], "--limits")) {
-		printf("wdog_ms=%d heartbeat_ms=%d\n", AR_WDOG_TIMEOUT_MS,
-		       AR_HEARTBEAT_CHECK_MS);
+		printf("wdog_ms=%d heartbeat_ms=%d heartbeat_misses=%d\n",
+		       AR_WDOG_TIMEOUT_MS, AR_HEARTBEAT_CHECK_MS, AR_HEARTBEAT_MISSES);
 		return EXIT_SUCCESS;
 	}
 	if (argc > 3 && !strcmp(argv[1], "-t")) {

@@ -45,11 +45,12 @@
 #define WINDOW_MAX	64
 /*
  * A reply may be late by a whole heartbeat-detected outage (a frozen
- * remote is reported within two checks, then recovered): waiting much
- * longer than that without a reply and without losing the channel means
- * the message is lost for no reason.
+ * remote is reported within AR_HEARTBEAT_MISSES + 1 checks, then
+ * recovered) and by host stalls: waiting 5 s longer than that without a
+ * reply and without losing the channel means the message is lost for no
+ * reason.
  */
-#define STALL_MS_DEFAULT	(6 * AR_HEARTBEAT_CHECK_MS)
+#define STALL_MS_DEFAULT	((AR_HEARTBEAT_MISSES + 1) * AR_HEARTBEAT_CHECK_MS + 5000)
 #define WAIT_SLICE_MS	100	/* how often the loop looks at its signals */
 #define STATUS_EVERY_MS	50
 #define RETRY_MS	10

@@ -22,7 +22,7 @@ while [ $i -lt "$count" ]; do
 		[ $i -lt "$count" ] || break
 		case $f in
 		debugfs-*) args="debugfs ${f#debugfs-}" ;;
-		host-drop-doorbells) args="host drop-doorbells 1" ;;
+		host-drop-doorbells) args="host drop-doorbells $heartbeat_misses" ;;
 		host-*) args="host ${f#host-}" ;;
 		*) args="fault $f" ;;
 		esac

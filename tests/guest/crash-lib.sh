@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Helpers for the crash and recovery scenarios (sourced after lib.sh).
 
-# wdog_ms and heartbeat_ms, from platform.h through the tool.
+# wdog_ms, heartbeat_ms and heartbeat_misses, from platform.h through the tool.
 eval "$(amprelay crash-cycle --limits)"
+# The longest Linux's liveness check takes to report a silent core: the
+# window it went silent in, then heartbeat_misses silent windows.
+liveness_ms=$(((heartbeat_misses + 1) * heartbeat_ms))
 # TCG, two QEMUs and the guest share two host cores: room for scheduling.
 MARGIN_MS=1000
 
@@ -49,7 +52,7 @@ fault_expect() {
 	assert) exp_type="fatal error" exp_cause="assert at pc" ;;
 	hang | hang-irqoff)
 		exp_type=watchdog exp_cause="watchdog at pc"
-		exp_max=$((wdog_ms + MARGIN_MS)) ;;
+		exp_max=$((2 * wdog_ms + MARGIN_MS)) ;;
 	wdt-reset)
 		exp_type=watchdog exp_cause="unexpected reset"
 		exp_max=$((2 * wdog_ms + MARGIN_MS)) ;;
@@ -59,15 +62,17 @@ fault_expect() {
 	host-kill) exp_type=watchdog exp_cause="remote QEMU process died" ;;
 	host-freeze)
 		exp_type=watchdog exp_cause="heartbeat stuck"
-		exp_max=$((2 * heartbeat_ms + MARGIN_MS)) ;;
+		exp_max=$((liveness_ms + MARGIN_MS)) ;;
 	host-drop-doorbells)
 		exp_type=watchdog exp_cause="liveness doorbell"
-		exp_max=$((2 * heartbeat_ms + MARGIN_MS)) ;;
+		exp_max=$((liveness_ms + MARGIN_MS)) ;;
 	*) return 1 ;;
 	esac
 	case $1 in
 	debugfs-*) fault_args="debugfs ${1#debugfs-}" ;;
-	host-drop-doorbells) fault_args="host drop-doorbells 1" ;;
+	# One lost doorbell is healed by the next liveness probe; as many in a
+	# row as the check's silent windows are a dead link.
+	host-drop-doorbells) fault_args="host drop-doorbells $heartbeat_misses" ;;
 	host-*) fault_args="host ${1#host-}" ;;
 	*) fault_args="fault $1" ;;
 	esac

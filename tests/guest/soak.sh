@@ -125,8 +125,8 @@ while read -r f <&3; do
 		fi
 		# The report's type is the test. Its cause and time are held to
 		# the budgets of crash-faults.sh only as a note: a host short of
-		# CPU for a second (other labs, builds) turns a lost doorbell
-		# into a watchdog reset, or a freeze report late.
+		# CPU for a second (other labs, builds) can have a lost doorbell
+		# caught by another check, or a freeze reported late.
 		# shellcheck disable=SC2086
 		cycle "cycle $i/$cycles $f" "$exp_type" "" $((CYCLE_TIMEOUT_S * 1000)) \
 			-t $CYCLE_TIMEOUT_S $fault_args || result=failed

@@ -7,8 +7,8 @@ lab_require
 command -v gnuplot >/dev/null || { echo "1..0 # SKIP gnuplot not installed"; exit 0; }
 run=$LAB_RUNS/bench-smoke
 rm -rf "$run"
-# Quick faults only: the watchdog and heartbeat ones cost seconds each and
-# go through the same parsing.
+# Quick faults only: the heartbeat ones cost seconds each, and the
+# watchdog ones go through the same parsing.
 out=$("$TOP/tools/bench/run-bench" --count 200 --cycles 3 --throughput 500 --recovery 2 \
 	--faults "hardfault assert host-kill" --run-dir "$run" 2>&1)
 rc=$?

@@ -6,6 +6,13 @@
  * Linux, and the core stops until Linux resets it. The MPU turns a stack
  * overflow and a null pointer into faults, which QEMU's flat SSRAM would
  * otherwise let through.
+ *
+ * The watchdog counts QEMU's virtual time, which follows host time: when
+ * the host deschedules the remote QEMU, the watchdog expires although the
+ * firmware is fine. So an expiry is a hang only if the core was running
+ * when it expired (the NMI came on time) and the main loop has made no
+ * pass since the previous expiry; any other expiry is forgiven. A hang is
+ * thus reported at the second expiry, about two periods after it began.
  */
 #include <amprelay/platform.h>
 #include "core/port.h"
@@ -15,6 +22,7 @@
 
 /* CMSDK APB watchdog registers. */
 #define WDOG_LOAD		AR_REG(AR_WDOG_BASE + 0x000)
+#define WDOG_VALUE		AR_REG(AR_WDOG_BASE + 0x004)
 #define WDOG_CONTROL		AR_REG(AR_WDOG_BASE + 0x008)
 #define WDOG_INTCLR		AR_REG(AR_WDOG_BASE + 0x00c)
 #define WDOG_LOCK		AR_REG(AR_WDOG_BASE + 0xc00)
@@ -22,10 +30,18 @@
 #define WDOG_CONTROL_RESEN	(1u << 1)
 #define WDOG_UNLOCK_KEY		0x1acce551u
 #define WDOG_TICKS		(AR_REMOTE_CPU_HZ / 1000 * AR_WDOG_TIMEOUT_MS)
+/*
+ * After an expiry the counter runs on from WDOG_TICKS, so what it lost
+ * when the NMI runs is how late the NMI came. A core that was running
+ * takes it within microseconds; a millisecond late, the host had the
+ * core descheduled when the watchdog expired.
+ */
+#define WDOG_LATE_TICKS		(AR_REMOTE_CPU_HZ / 1000)
 
 #define NULL_GUARD_LOG2		8	/* bytes 0..255: null pointer + offset */
 #define STACK_GUARD_LOG2	8	/* see .stack in firmware.ld.S */
 #define FAULT_STACK_WORDS	256
+#define NMI_STACK_WORDS		64
 
 #define EXC_NMI			2
 #define EXC_HARDFAULT		3
@@ -46,6 +62,18 @@ uint32_t ar_fault_stack[FAULT_STACK_WORDS] __attribute__((aligned(8), used));
 uint32_t ar_fault_callee_regs[8] __attribute__((used));
 /* Set by the wdt-reset fault: the NMI then reports nothing. */
 volatile uint32_t ar_wdog_report_silenced __attribute__((used));
+/*
+ * The NMI decides here: the main stack may be what failed, and a fault
+ * handler may be using the fault stack.
+ */
+static uint32_t nmi_stack[NMI_STACK_WORDS] __attribute__((aligned(8), used));
+/* Main-loop passes (feeds), and their count at the last expiry. */
+static volatile uint32_t wdog_passes;
+static uint32_t wdog_passes_at_expiry;
+/* Expiries forgiven since boot, numbered on the console. */
+static uint32_t wdog_forgiven;
+
+int ar_wdog_expired(void) __attribute__((used));
 
 static volatile struct ar_crash_record *const crash_rec =
 	(volatile struct ar_crash_record *)(AR_WIN_REMOTE_DA + AR_CRASH_OFF);
@@ -75,12 +103,19 @@ void ar_crash_init(void)
 	AR_SCB_SHCSR |= AR_SHCSR_FAULTS_ENA;
 	ar_dsb_isb();
 
+	/*
+	 * No RESEN: after a host stall of more than a period QEMU catches
+	 * up both expiries at once, before the core runs an instruction, and
+	 * the reset would come with no chance to forgive it. The NMI turns it
+	 * on when a reset is what the firmware wants (wdt-reset).
+	 */
 	wdog_write(&WDOG_LOAD, WDOG_TICKS);
-	wdog_write(&WDOG_CONTROL, WDOG_CONTROL_INTEN | WDOG_CONTROL_RESEN);
+	wdog_write(&WDOG_CONTROL, WDOG_CONTROL_INTEN);
 }
 
 void ar_wdog_feed(void)
 {
+	wdog_passes++;
 	/* Clearing the interrupt also reloads the counter. */
 	wdog_write(&WDOG_INTCLR, 1);
 }
@@ -112,6 +147,41 @@ static void fault_hex(const char *name, uint32_t v)
 	fault_puts(name);
 	for (i = 28; i >= 0; i -= 4)
 		ar_uart_putc(AR_UART0, "0123456789abcdef"[(v >> i) & 0xf]);
+}
+
+/*
+ * The watchdog expired (NMI, on nmi_stack): 0 to return to the
+ * interrupted code, nonzero to report a hang.
+ */
+int ar_wdog_expired(void)
+{
+	uint32_t left = WDOG_VALUE;
+	uint32_t passes = wdog_passes;
+	/* Also when a stall let the second expiry through: that stops it at 0. */
+	int late = left + WDOG_LATE_TICKS < WDOG_TICKS;
+
+	if (ar_wdog_report_silenced) {
+		/*
+		 * wdt-reset: leave the interrupt set so that the next expiry
+		 * resets the core; at once if a stall already let it through.
+		 */
+		if (!(WDOG_CONTROL & WDOG_CONTROL_RESEN))
+			wdog_write(&WDOG_CONTROL,
+				   WDOG_CONTROL_INTEN | WDOG_CONTROL_RESEN);
+		return 0;
+	}
+	if (!late && passes == wdog_passes_at_expiry)
+		return 1;
+
+	/* Forgiven: a full period from now, and restarted if stopped. */
+	wdog_passes_at_expiry = passes;
+	wdog_write(&WDOG_INTCLR, 1);
+	wdog_write(&WDOG_LOAD, WDOG_TICKS);
+	wdog_forgiven++;
+	fault_hex("amprelay-fw: watchdog expiry forgiven, #", wdog_forgiven);
+	fault_puts(late ? ": the host had the core stopped\n" :
+		   ": the main loop ran since the last one\n");
+	return 0;
 }
 
 /* Fills the record (magic last), tells Linux, and stops for good. */
@@ -205,16 +275,26 @@ __attribute__((naked)) void ar_fault_entry(void)
 		: : "i"(sizeof(ar_fault_stack)));
 }
 
-/* The watchdog's first expiry; ignored when wdt-reset asked for silence. */
+/*
+ * The watchdog's NMI. ar_wdog_expired decides on nmi_stack; then either
+ * back to the interrupted code or, with MSP and EXC_RETURN as they came,
+ * into the report.
+ */
 __attribute__((naked)) void ar_nmi_entry(void)
 {
 	__asm__ volatile(
-		"ldr r0, =ar_wdog_report_silenced\n\t"
-		"ldr r0, [r0]\n\t"
+		"mov r3, sp\n\t"
+		"ldr r2, =nmi_stack + %c0\n\t"
+		"mov sp, r2\n\t"
+		"push {r3, lr}\n\t"
+		"bl ar_wdog_expired\n\t"
+		"pop {r3, lr}\n\t"
+		"mov sp, r3\n\t"
 		"cbnz r0, 1f\n\t"
-		"b ar_fault_entry\n\t"
-		"1: bx lr\n\t"
-		".ltorg\n\t");
+		"bx lr\n\t"
+		"1: b ar_fault_entry\n\t"
+		".ltorg\n\t"
+		: : "i"(sizeof(nmi_stack)));
 }
 
 static int frame_readable(uint32_t a)
