@@ -108,6 +108,12 @@ void ar_bulk_poll(struct ar_bulk *b)
 	}
 }
 
+int ar_bulk_has_work(struct ar_bulk *b)
+{
+	return b->source_left && b->rp->state == AR_RPMSG_READY &&
+	       ar_vq_pending(&b->rp->vq_rx) > 0;
+}
+
 void ar_bulk_init(struct ar_bulk *b, struct ar_rpmsg *rp)
 {
 	memset(b, 0, sizeof(*b));

@@ -28,4 +28,11 @@ struct ar_bulk {
 void ar_bulk_init(struct ar_bulk *b, struct ar_rpmsg *rp);
 void ar_bulk_poll(struct ar_bulk *b);
 
+/*
+ * 1 when the next ar_bulk_poll() has something to send: a source stream
+ * with messages left and a receive buffer to put one in. With none free,
+ * Linux rings when it returns some, so the main loop need not come back.
+ */
+int ar_bulk_has_work(struct ar_bulk *b);
+
 #endif /* AR_BULK_H */

@@ -9,7 +9,8 @@
  * it first runs a fault that an earlier pass acknowledged (so the reply
  * is already with Linux), then produces due telemetry, delayed echoes and
  * console output. Nothing here waits: what cannot be sent now is retried
- * or counted as dropped.
+ * or counted as dropped. ar_services_next_due() tells the main loop when
+ * to come back.
  */
 #ifndef AR_SERVICES_H
 #define AR_SERVICES_H
@@ -77,6 +78,17 @@ void ar_services_init(struct ar_services *s, struct ar_rpmsg *rp,
 
 /* One main-loop pass; now_us is the 64-bit uptime. */
 void ar_services_poll(struct ar_services *s, uint64_t now_us);
+
+/*
+ * When the services next need a pass, as uptime in microseconds, worked
+ * out right after one: at or before that pass's now_us for at once,
+ * AR_SVC_NO_DEADLINE when only Linux can give them work (a message, or a
+ * buffer returned for output that found none, both of which it rings
+ * for). The main loop sleeps until then, so anything time-driven here
+ * must be accounted for.
+ */
+#define AR_SVC_NO_DEADLINE	UINT64_MAX
+uint64_t ar_services_next_due(struct ar_services *s);
 
 /* Parameters: 0 or an AR_CMD_ST_* error. */
 uint16_t ar_services_get_param(struct ar_services *s, uint32_t id, uint32_t *value);

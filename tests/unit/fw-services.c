@@ -5,8 +5,9 @@
  * simulated window: the test plays Linux's virtio_rpmsg_bus (receive
  * buffers in vring 0, messages in vring 1) and checks that every
  * malformed request gets its error reply, parameters and faults behave,
- * telemetry never blocks and accounts for every sample, and the console
- * runs text commands. Built with ASan and UBSan; prints TAP.
+ * telemetry never blocks and accounts for every sample, the console runs
+ * text commands, and the deadlines the main loop sleeps until are right.
+ * Built with ASan and UBSan; prints TAP.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <amprelay/services.h>
+#include "core/bulk.h"
 #include "core/log.h"
 #include "core/rpmsg.h"
 #include "core/services.h"
@@ -507,6 +509,147 @@ static void t_echo_delay(void)
 	CHECK(lx_recv(&m) && m.data[0] == 'b', "second echo after 100 ms");
 }
 
+/* Holds Linux's receive buffers and lets echoes use up every one. */
+static void use_up_rx(void)
+{
+	lx_hold_rx = 1;
+	while (ar_vq_pending(&rp.vq_rx) > 0) {
+		lx_send(LX_EPT, AR_SVC_ECHO_ADDR, "fill", 4);
+		pass();
+		drain();
+	}
+}
+
+#define DUE(x)	((unsigned long long)(x))
+
+/*
+ * The main loop sleeps until ar_services_next_due() or a doorbell: a pass
+ * at that time must find the work due, and nothing may wait for a pass
+ * that no deadline and no doorbell brings.
+ */
+static void t_next_due(void)
+{
+	struct ar_telem_ctl ctl = { AR_TELEM_MAGIC, AR_TELEM_START, 0 };
+	uint32_t fault = AR_FAULT_HANG, i;
+	struct ar_telem_sample smp;
+	struct lx_msg m;
+	uint64_t due;
+	char out[64];
+
+	boot();
+	CHECK(ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE, "idle: %llu",
+	      DUE(ar_services_next_due(&svc)));
+
+	/* Telemetry: each sample at its deadline, none while Linux stalls. */
+	svc.params[AR_PARAM_TELEM_PERIOD_US] = 1000;
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
+	pass();
+	drain();
+	CHECK(ar_services_next_due(&svc) <= now_us, "START: not due at once");
+	for (i = 0; i < 5; i++) {
+		due = ar_services_next_due(&svc);
+		CHECK(due >= now_us && due <= now_us + 1000, "sample %u due at %llu, now %llu",
+		      i, DUE(due), DUE(now_us));
+		now_us = due;
+		pass();
+		CHECK(recv_sample(&smp) && smp.time_us == due && smp.seq == i,
+		      "sample %u not sent at its deadline", i);
+	}
+	use_up_rx();
+	for (i = 0; i < 20; i++) {
+		due = ar_services_next_due(&svc);
+		CHECK(due > now_us && due <= now_us + 1000, "stalled %u: due %llu now %llu",
+		      i, DUE(due), DUE(now_us));
+		now_us = due;
+		pass();
+	}
+	lx_release_rx();
+	drain();
+	ctl.op = AR_TELEM_STOP;
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
+	pass();
+	drain();
+	CHECK(ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE, "after STOP");
+
+	/* Delayed echo: due at its time; with no buffer then, Linux's return. */
+	use_up_rx();
+	svc.params[AR_PARAM_ECHO_DELAY_MS] = 50;
+	lx_send(LX_EPT, AR_SVC_ECHO_ADDR, "a", 1);
+	pass();
+	CHECK(ar_services_next_due(&svc) == now_us + 50000, "echo due %llu, now %llu",
+	      DUE(ar_services_next_due(&svc)), DUE(now_us));
+	now_us += 50000;
+	pass();
+	CHECK(ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE,
+	      "echo with no buffer must wait for Linux, not spin");
+	lx_release_rx();
+	CHECK(ar_services_next_due(&svc) <= now_us, "echo not due after the buffers came");
+	pass();
+	CHECK(lx_recv(&m) && m.data[0] == 'a', "delayed echo");
+	CHECK(ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE, "after the echo");
+	svc.params[AR_PARAM_ECHO_DELAY_MS] = 0;
+
+	/* A scheduled fault wants the very next pass. */
+	CHECK(cmd(AR_CMD_OP_FAULT, 1, &fault, 4, NULL) == AR_CMD_ST_OK, "fault");
+	CHECK(ar_services_next_due(&svc) <= now_us && ninjected == 0, "fault not due");
+	pass();
+	CHECK(ninjected == 1 && ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE,
+	      "fault ran %u", ninjected);
+
+	/* Console output: at once when a buffer is free, else on Linux's return. */
+	use_up_rx();
+	lx_send(LX_EPT, AR_SVC_CONSOLE_ADDR, "version\r", 8);
+	pass();
+	CHECK(svc.console_out_len && ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE,
+	      "console output with no buffer must wait for Linux");
+	lx_release_rx();
+	drain();
+	CHECK(ar_services_next_due(&svc) <= now_us, "console output not due");
+	pass();
+	for (i = 0; lx_recv(&m) && i + m.h.len < sizeof(out); i += m.h.len)
+		memcpy(out + i, m.data, m.h.len);
+	out[i] = '\0';
+	CHECK(strstr(out, "amprelay-fw build") && !svc.console_out_len, "console: %s", out);
+	CHECK(ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE, "after the console");
+
+	/* A vdev reset ends the stream: nothing is due until Linux is back. */
+	ctl.op = AR_TELEM_START;
+	lx_send(LX_EPT, AR_SVC_TELEM_ADDR, &ctl, sizeof(ctl));
+	pass();
+	lx_table->vdev.status = 0;
+	pass();
+	CHECK(ar_services_next_due(&svc) == AR_SVC_NO_DEADLINE, "due after a vdev reset");
+}
+
+/* A bulk source stream wants the next pass only while a buffer is free. */
+static void t_bulk_has_work(void)
+{
+	static struct ar_bulk bulk;
+	struct ar_bulk_hdr h = { .magic = AR_BULK_MAGIC, .op = AR_BULK_OP_SOURCE, .arg = 3 };
+	struct lx_msg m;
+	unsigned int n = 0;
+
+	boot();
+	ar_bulk_init(&bulk, &rp);
+	pass();
+	drain();	/* its announcement */
+	CHECK(!ar_bulk_has_work(&bulk), "work with no stream");
+	use_up_rx();
+	lx_send(LX_EPT, AR_SVC_BULK_ADDR, &h, sizeof(h));
+	pass();
+	CHECK(bulk.source_left == 3 && !ar_bulk_has_work(&bulk),
+	      "a stream with no buffer must wait for Linux, not spin");
+	lx_release_rx();
+	drain();
+	CHECK(ar_bulk_has_work(&bulk), "a stream with buffers free has no work");
+	ar_bulk_poll(&bulk);
+	pass();
+	while (lx_recv(&m))
+		n += m.h.src == AR_SVC_BULK_ADDR;
+	CHECK(n == 3 && !ar_bulk_has_work(&bulk), "%u messages, work left %d", n,
+	      ar_bulk_has_work(&bulk));
+}
+
 static void t_clock(void)
 {
 	uint64_t hi = 0;
@@ -516,7 +659,7 @@ static void t_clock(void)
 	CHECK(ar_services_clock(&hi, &last, 0xc0000000u) == 0xc0000000u, "later");
 	CHECK(ar_services_clock(&hi, &last, 0xfffffff0u) == 0xfffffff0u, "before wrap");
 	CHECK(ar_services_clock(&hi, &last, 0x10u) == 0x100000010ull, "after wrap");
-	/* A read racing the tick interrupt steps back by up to a tick. */
+	/* A port clock read racing its wrap interrupt may step back a little. */
 	CHECK(ar_services_clock(&hi, &last, 0x10u - 1000u) == 0x100000010ull, "step back");
 	CHECK(ar_services_clock(&hi, &last, 0x20u) == 0x100000020ull, "after step back");
 }
@@ -530,6 +673,8 @@ static const struct lx_test tests[] = {
 	{ "telemetry: a START count delivers exactly that many", t_telemetry_count },
 	{ "console: help, commands, errors, log tail, fault", t_console },
 	{ "echo delay holds replies in order", t_echo_delay },
+	{ "next deadline: telemetry, delayed echo, fault, console, vdev reset", t_next_due },
+	{ "bulk: a source stream has work only while a buffer is free", t_bulk_has_work },
 	{ "64-bit clock across the 32-bit wrap and a step back", t_clock },
 };
 

@@ -8,6 +8,7 @@
 #include <amprelay/platform.h>
 #include "port/crash.h"
 #include "cm4.h"
+#include "cmsdk_timer.h"
 
 typedef void (*ar_vector)(void);
 
@@ -18,10 +19,16 @@ void ar_reset_handler(void) __attribute__((noreturn));
 void ar_fault_entry(void);
 void ar_nmi_entry(void);
 void ar_uart1_rx_isr(void);
-void ar_systick_isr(void);
+void ar_timebase_isr(void);
+void ar_wake_isr(void);
 
-/* Every external interrupt but the doorbell is unexpected, hence fatal. */
-#define IRQ(n)	((n) == AR_UART1_RX_IRQ ? ar_uart1_rx_isr : ar_fault_entry)
+/*
+ * Every external interrupt but the doorbell and the two timers is
+ * unexpected, hence fatal; so is SysTick, which nothing starts.
+ */
+#define IRQ(n)	((n) == AR_UART1_RX_IRQ ? ar_uart1_rx_isr :	\
+		 (n) == AR_TIMER0_IRQ ? ar_timebase_isr :	\
+		 (n) == AR_TIMER1_IRQ ? ar_wake_isr : ar_fault_entry)
 
 const ar_vector ar_vectors[AR_NUM_SYS_VECTORS + AR_NUM_IRQS]
 	__attribute__((section(".vectors"), used)) = {
@@ -37,7 +44,7 @@ const ar_vector ar_vectors[AR_NUM_SYS_VECTORS + AR_NUM_IRQS]
 	ar_fault_entry,		/* DebugMonitor */
 	0,
 	ar_fault_entry,		/* PendSV */
-	ar_systick_isr,
+	ar_fault_entry,		/* SysTick */
 	IRQ(0), IRQ(1), IRQ(2), IRQ(3), IRQ(4), IRQ(5), IRQ(6), IRQ(7),
 	IRQ(8), IRQ(9), IRQ(10), IRQ(11), IRQ(12), IRQ(13), IRQ(14), IRQ(15),
 	IRQ(16), IRQ(17), IRQ(18), IRQ(19), IRQ(20), IRQ(21), IRQ(22), IRQ(23),
