@@ -96,10 +96,14 @@ static void read_channels(struct channel_set *set)
 		format_into(set->dev[set->n], SYSFS_VALUE_MAX, "%s", de->d_name);
 		format_into(path, sizeof(path), RPMSG_DEVICES "/%s/name",
 			    de->d_name);
+		/*
+		 * A device being added or removed may have no readable name
+		 * yet or any more: it counts once it has one (next poll), or
+		 * as gone.
+		 */
 		if (sysfs_read(path, set->name[set->n],
 			       sizeof(set->name[set->n])) < 0)
-			format_into(set->name[set->n], sizeof(set->name[0]),
-				    "?");
+			continue;
 		set->n++;
 	}
 	closedir(dir);
