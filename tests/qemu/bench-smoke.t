@@ -22,7 +22,8 @@ for fig in lab_to_echo_ready_ms start_to_ns_ms echo_rtt_0_us echo_rtt_16_us \
 	throughput_tx_mb_s throughput_rx_mb_s throughput_tx_msgs_s throughput_rx_msgs_s \
 	recovery_hardfault_ms recovery_assert_ms recovery_host-kill_ms \
 	phase_hardfault_firmware_running_ms phase_hardfault_echo_channel_announced_ms \
-	core_text_bytes firmware_text_bytes; do
+	core_text_bytes firmware_text_bytes host_cpu_doorbell_total_us host_cpu_echo_16_total_us \
+	host_cpu_doorbell_linux_vcpu_us host_cpu_echo_16_remote_main_us; do
 	lab_check "results.csv has $fig" grep -q "^$fig," "$csv"
 done
 lab_check "200 round trips measured per size" grep -q '^echo_rtt_496_us,n,200' "$csv"
@@ -33,4 +34,10 @@ lab_check "2 recovery cycles per fault" \
 	test "$(grep -c '^recovery_.*_ms,n,2' "$csv")" -eq 3
 lab_check "summary has the target column" grep -q '| figure | value | target | met |' \
 	"$run/bench/summary.md"
+# The thread roles come from QEMU's thread names: a vCPU thread that is not
+# found would leave its CPU time under "other" and the breakdown empty.
+lab_check "host CPU per round trip: the Linux vCPU thread was found and ran" \
+	awk -F, '$1 == "host_cpu_doorbell_linux_vcpu_us" && $3 > 0 { ok = 1 } END { exit !ok }' "$csv"
+lab_check "host CPU per round trip: the remote vCPU thread was found and ran" \
+	awk -F, '$1 == "host_cpu_echo_16_remote_vcpu_us" && $3 > 0 { ok = 1 } END { exit !ok }' "$csv"
 lab_done
