@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@
 #define WATCH_POLL_MS	3
 #define MAX_CHANNELS	64
 #define ECHO_RETRY_MS	2
+#define ANNOUNCE_WAIT_MS	100
 
 static double now_s(void)
 {
@@ -448,6 +450,7 @@ static void print_cycle_usage(FILE *out)
 int cmd_crash_cycle(int argc, char **argv)
 {
 	char text[512], crash_line[512] = "", announce[256], *type;
+	char channel[SYSFS_VALUE_MAX];
 	unsigned long timeout_s = 15;
 	double t0, t_mark, t_detect, t_announce, t_back, deadline;
 	bool announced;
@@ -546,19 +549,29 @@ int cmd_crash_cycle(int argc, char **argv)
 	/*
 	 * The channel comes back by name service once recovery is done: its
 	 * announcement in the kernel log says when to try, so the figure does
-	 * not carry a polling period. An echo that still fails is retried.
+	 * not carry a polling period. Should the record be lost (the log
+	 * overran), an echo is still tried every ANNOUNCE_WAIT_MS.
 	 */
-	announced = kmsg_wait(fd, "creating channel " AR_SVC_ECHO_NAME, deadline,
-			      &t_announce, announce, sizeof(announce)) == 0;
-	close(fd);
-	while (!announced || echo_check("crash-cycle-probe") != 0) {
+	announced = false;
+	for (;;) {
+		if (!announced)
+			announced = kmsg_wait(fd, "creating channel " AR_SVC_ECHO_NAME,
+					      fmin(deadline, now_s() + ANNOUNCE_WAIT_MS / 1e3),
+					      &t_announce, announce, sizeof(announce)) == 0;
+		/* Without the record, only once the channel is there: quietly. */
+		if ((announced || rpmsg_channel_find(AR_SVC_ECHO_NAME, channel,
+						     sizeof(channel)) == 0) &&
+		    echo_check("crash-cycle-probe") == 0)
+			break;
 		if (now_s() >= deadline) {
 			print_error("crash-cycle: crash reported (%s) but no echo within %lu s",
 				    type, timeout_s);
+			close(fd);
 			return EXIT_FAILURE;
 		}
 		sleep_ms(ECHO_RETRY_MS);
 	}
+	close(fd);
 	t_back = now_s();
 	printf("detect_ms=%.1f recover_ms=%.1f type=%s\n",
 	       (t_detect - t_mark) * 1000, (t_back - t0) * 1000, type);
