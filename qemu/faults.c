@@ -176,11 +176,17 @@ static enum thread_role thread_role(pid_t pid, const char *tid)
 	return len > 4 && !strcmp(comm + len - 4, "/TCG") ? ROLE_VCPU : ROLE_OTHER;
 }
 
-/* Adds the CPU time of every thread of pid to ms[role]. */
+/*
+ * The CPU time of pid's main and vCPU threads; "other" is the rest of the
+ * process's total, which also keeps what threads that have exited used
+ * (QEMU retires idle worker threads).
+ */
 static void process_cpu_ms(pid_t pid, double ms[ROLE_NUM])
 {
 	char path[PATH_MAX];
+	struct timespec ts;
 	struct dirent *d;
+	clockid_t clock;
 	DIR *dir;
 
 	if (pid <= 0)
@@ -190,12 +196,22 @@ static void process_cpu_ms(pid_t pid, double ms[ROLE_NUM])
 	if (!dir)
 		return;
 	while ((d = readdir(dir))) {
+		enum thread_role role;
+
 		if (d->d_name[0] == '.')
 			continue;
-		ms[thread_role(pid, d->d_name)] +=
-			thread_runtime_ns(pid, d->d_name) / 1e6;
+		role = thread_role(pid, d->d_name);
+		if (role != ROLE_OTHER)
+			ms[role] += thread_runtime_ns(pid, d->d_name) / 1e6;
 	}
 	closedir(dir);
+	if (clock_getcpuclockid(pid, &clock) == 0 &&
+	    clock_gettime(clock, &ts) == 0) {
+		ms[ROLE_OTHER] = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 -
+				 ms[ROLE_MAIN] - ms[ROLE_VCPU];
+		if (ms[ROLE_OTHER] < 0)
+			ms[ROLE_OTHER] = 0;
+	}
 }
 
 static void cpu_reply(struct lab *l, char *reply, size_t size)

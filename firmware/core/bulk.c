@@ -111,7 +111,7 @@ void ar_bulk_poll(struct ar_bulk *b)
 int ar_bulk_has_work(struct ar_bulk *b)
 {
 	return b->source_left && b->rp->state == AR_RPMSG_READY &&
-	       ar_vq_pending(&b->rp->vq_rx) > 0;
+	       ar_rpmsg_rx_room(b->rp);
 }
 
 void ar_bulk_init(struct ar_bulk *b, struct ar_rpmsg *rp)

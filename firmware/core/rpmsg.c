@@ -98,20 +98,18 @@ void ar_rpmsg_add_ept(struct ar_rpmsg *rp, struct ar_rpmsg_ept *ept,
 	*pos = ept;
 }
 
-/* Takes a receive buffer of at least need bytes; drops malformed ones. */
-static uint8_t *rp_take_rx(struct ar_rpmsg *rp, uint32_t need, uint16_t *head)
+/*
+ * Receive buffers Linux has posted. Linux kicks after every buffer it
+ * gives back, which would wake us once per message it receives. We only
+ * need that kick while we are out of buffers: ask for it then (and look
+ * again, in case a buffer came in before Linux could see the request),
+ * waive it otherwise.
+ */
+static int rp_rx_pending(struct ar_rpmsg *rp)
 {
 	struct ar_vq *vq = &rp->vq_rx;
-	struct ar_vq_buf b;
-	uint8_t *buf;
 	int n = ar_vq_pending(vq);
 
-	/*
-	 * Linux kicks after every buffer it gives back, which would wake us
-	 * once per message it receives. We only need that kick while we are
-	 * out of buffers: ask for it then (and look again, in case a buffer
-	 * came in before Linux could see the request), waive it otherwise.
-	 */
 	if (n == 0) {
 		vq->used->flags = 0;
 		ar_port_mb();
@@ -119,6 +117,22 @@ static uint8_t *rp_take_rx(struct ar_rpmsg *rp, uint32_t need, uint16_t *head)
 	}
 	if (n > 0)
 		vq->used->flags = AR_VRING_USED_F_NO_NOTIFY;
+	return n;
+}
+
+int ar_rpmsg_rx_room(struct ar_rpmsg *rp)
+{
+	return rp_rx_pending(rp) > 0;
+}
+
+/* Takes a receive buffer of at least need bytes; drops malformed ones. */
+static uint8_t *rp_take_rx(struct ar_rpmsg *rp, uint32_t need, uint16_t *head)
+{
+	struct ar_vq *vq = &rp->vq_rx;
+	struct ar_vq_buf b;
+	uint8_t *buf;
+	int n = rp_rx_pending(rp);
+
 	if (n < 0) {
 		rp_bad(&rp->st.bad_avail, "RX avail index out of range");
 		return NULL;

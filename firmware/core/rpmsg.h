@@ -94,4 +94,11 @@ void ar_rpmsg_poll(struct ar_rpmsg *rp);
 int ar_rpmsg_send(struct ar_rpmsg *rp, uint32_t src, uint32_t dst,
 		  const void *data, uint32_t len);
 
+/*
+ * True when Linux has a receive buffer posted; when it has none, Linux is
+ * asked to ring as it gives one back, so output waiting for a buffer can
+ * sleep until then. Only once the vdev is up (AR_RPMSG_READY).
+ */
+int ar_rpmsg_rx_room(struct ar_rpmsg *rp);
+
 #endif /* AR_RPMSG_H */

@@ -210,17 +210,16 @@ void ar_services_init(struct ar_services *s, struct ar_rpmsg *rp,
 uint64_t ar_services_next_due(struct ar_services *s)
 {
 	uint64_t due = AR_SVC_NO_DEADLINE;
-	int room;
 
 	if (s->fault_type)
 		return s->now_us;
 	if (s->rp->state != AR_RPMSG_READY)
 		return due;
-	/* Output that found no buffer waits for Linux to return one. */
-	room = ar_vq_pending(&s->rp->vq_rx) > 0;
-	if (s->console_known && s->console_out_len && room)
+	/* Output that found no buffer waits for Linux to return one, and ring. */
+	if (s->console_known && s->console_out_len && ar_rpmsg_rx_room(s->rp))
 		return s->now_us;
-	if (s->echo_holding && (s->echo_due_us > s->now_us || room))
+	if (s->echo_holding &&
+	    (s->echo_due_us > s->now_us || ar_rpmsg_rx_room(s->rp)))
 		due = s->echo_due_us;
 	/* Always ahead after a pass: a sample with no buffer is dropped. */
 	if (s->telem_active && s->telem_due_us < due)

@@ -124,8 +124,9 @@ struct amprelay_rproc {
 	struct delayed_work liveness_work;
 	u32 last_heartbeat;
 	u32 liveness_seq;
-	/* Check windows in a row with no sign of life. */
+	/* Check windows in a row with no sign of life; with no heartbeat. */
 	u32 liveness_misses;
+	u32 heartbeat_stuck;
 	/* Halted by a debugger (amprelayd's events); no liveness check then. */
 	bool debug_halted;
 	/* Set on resume: the next check only takes a new baseline. */
@@ -713,12 +714,17 @@ static void amprelay_rproc_liveness_work(struct work_struct *work)
 		return;
 	if (atomic_xchg(&priv->liveness_rebase, 0)) {
 		priv->liveness_misses = 0;
+		priv->heartbeat_stuck = 0;
 		amprelay_rproc_liveness_arm(priv);
 		return;
 	}
 
 	heartbeat = READ_ONCE(ctrl->heartbeat);
 	ack = READ_ONCE(ctrl->liveness_ack);
+	if (heartbeat == priv->last_heartbeat)
+		priv->heartbeat_stuck++;
+	else
+		priv->heartbeat_stuck = 0;
 	if (!READ_ONCE(heartbeat_check) ||
 	    (heartbeat != priv->last_heartbeat && ack == priv->liveness_seq)) {
 		priv->liveness_misses = 0;
@@ -738,7 +744,7 @@ static void amprelay_rproc_liveness_work(struct work_struct *work)
 	if (heartbeat == priv->last_heartbeat)
 		dev_err(&rproc->dev,
 			"remote crash: heartbeat stuck at %u for %u ms, reporting watchdog\n",
-			heartbeat, AR_HEARTBEAT_MISSES * AR_HEARTBEAT_CHECK_MS);
+			heartbeat, priv->heartbeat_stuck * AR_HEARTBEAT_CHECK_MS);
 	else
 		dev_err(&rproc->dev,
 			"remote crash: liveness doorbell %u not acknowledged within %u ms (last ack %u), reporting watchdog\n",
@@ -812,6 +818,7 @@ static int amprelay_rproc_start(struct rproc *rproc)
 	WRITE_ONCE(ctrl->liveness_ack, 0);
 	priv->liveness_seq = 0;
 	priv->liveness_misses = 0;
+	priv->heartbeat_stuck = 0;
 	atomic_set(&priv->crash_reported, 0);
 	atomic_set(&priv->liveness_rebase, 0);
 	reinit_completion(&priv->boot_done);

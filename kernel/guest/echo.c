@@ -304,8 +304,11 @@ static unsigned long long percentile_us(const uint64_t *sorted, size_t count, un
 
 static void print_ping_usage(void)
 {
-	fprintf(stderr, "usage: " PROG_NAME " ping [-c N] [-s SIZE|A-B] [-q] [-o FILE]\n"
-		"  -o FILE  also write every measured round trip, in ns, one per line\n");
+	fprintf(stderr, "usage: " PROG_NAME " ping [-c N] [-s SIZE|A-B] [-w N] [-q] [-o FILE]\n"
+		"  -w N     warm-up round trips before the measured ones (default: a tenth\n"
+		"           of the count, at most %d)\n"
+		"  -o FILE  also write every measured round trip, in ns, one per line\n",
+		PING_WARMUP_MAX);
 }
 
 struct ping_counts {
@@ -321,6 +324,7 @@ struct ping_options {
 	struct ping_sizes sizes;
 	const char *size_label;
 	const char *samples_path;	/* -o: raw round trips for plots */
+	long warmup;			/* -w, or -1: the default share */
 	bool quiet;
 };
 
@@ -359,6 +363,8 @@ static int ping_run(int fd, const struct rpmsg_service *svc, const struct ping_o
 	warmup = opt->count / PING_WARMUP_DIVISOR;
 	if (warmup > PING_WARMUP_MAX)
 		warmup = PING_WARMUP_MAX;
+	if (opt->warmup >= 0)
+		warmup = (unsigned long)opt->warmup;
 	total = warmup + opt->count;
 
 	latency_ns = malloc(opt->count * sizeof(*latency_ns));
@@ -471,13 +477,15 @@ int cmd_ping(int argc, char **argv)
 	struct ping_options opt = {
 		.count = PING_COUNT_DEFAULT,
 		.sizes = { PING_SIZE_DEFAULT, PING_SIZE_DEFAULT },
+		.warmup = -1,
 	};
 	char size_label[SYSFS_VALUE_MAX];
+	unsigned long warmup;
 	struct rpmsg_service svc;
 	const char *size_text = NULL;
 	int c, fd, ret;
 
-	while ((c = getopt(argc, argv, "+c:s:qo:h")) != -1) {
+	while ((c = getopt(argc, argv, "+c:s:w:qo:h")) != -1) {
 		switch (c) {
 		case 'c':
 			if (parse_uint(optarg, PING_COUNT_MAX, &opt.count) || opt.count == 0) {
@@ -493,6 +501,14 @@ int cmd_ping(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			size_text = optarg;
+			break;
+		case 'w':
+			if (parse_uint(optarg, PING_COUNT_MAX, &warmup)) {
+				print_error("ping: -w wants a count from 0 to %d, not '%s'",
+					    PING_COUNT_MAX, optarg);
+				return EXIT_USAGE;
+			}
+			opt.warmup = (long)warmup;
 			break;
 		case 'q':
 			opt.quiet = true;

@@ -48,7 +48,9 @@ for l in open(sys.argv[1]):
 starve_remote() {
 	local run=$1 pid="" end
 	trap '[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null; exit 0' TERM
-	for ((i = 0; i < 600; i++)); do
+	# A busy host may take long to boot the lab; cleanup ends this loop
+	# when the lab is over, whatever happened.
+	for ((i = 0; i < 6000; i++)); do
 		[ -z "$pid" ] && pid=$(remote_qemu_pid "$run")
 		[ -n "$pid" ] && grep -q '"guest_cmd_begin"' "$run/events.jsonl" 2>/dev/null &&
 			break
@@ -62,8 +64,9 @@ starve_remote() {
 		sleep "0.$(printf '%03d' $STOP_MS)"
 		kill -CONT "$pid" 2>/dev/null
 		stops=$((stops + 1))
+		# Counted as it goes: the lab may end first and cleanup kill us.
+		echo "$stops" >"$run/starvation-stops"
 	done
-	echo "$stops" >"$run/starvation-stops"
 }
 
 for ((i = 0; i < HOGS; i++)); do

@@ -109,6 +109,8 @@ void ar_crash_init(void)
 	 * the reset would come with no chance to forgive it. The NMI turns it
 	 * on when a reset is what the firmware wants (wdt-reset).
 	 */
+	/* An expiry before the first pass (a slow start) is forgiven. */
+	wdog_passes_at_expiry = wdog_passes - 1;
 	wdog_write(&WDOG_LOAD, WDOG_TICKS);
 	wdog_write(&WDOG_CONTROL, WDOG_CONTROL_INTEN);
 }
@@ -173,8 +175,12 @@ int ar_wdog_expired(void)
 	if (!late && passes == wdog_passes_at_expiry)
 		return 1;
 
-	/* Forgiven: a full period from now, and restarted if stopped. */
-	wdog_passes_at_expiry = passes;
+	/*
+	 * Forgiven: a full period from now, and restarted if stopped. After
+	 * a late expiry the next one is forgiven too, pass or not: the host
+	 * may deschedule the core again before the main loop's next pass.
+	 */
+	wdog_passes_at_expiry = late ? passes - 1 : passes;
 	wdog_write(&WDOG_INTCLR, 1);
 	wdog_write(&WDOG_LOAD, WDOG_TICKS);
 	wdog_forgiven++;
