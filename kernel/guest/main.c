@@ -32,7 +32,7 @@ static void print_usage(FILE *out)
 		"  echo TEXT...                send TEXT (words joined by spaces) to\n"
 		"                              " AR_SVC_ECHO_NAME " as one message, print the reply\n"
 		"  echo -s SIZE                the same with a generated SIZE-byte payload\n"
-		"  ping [-c N] [-s SIZE|A-B] [-q]\n"
+		"  ping [-c N] [-s SIZE|A-B] [-w N] [-q] [-o FILE]\n"
 		"                              N verified round trips (default 10, 32 bytes);\n"
 		"                              A-B cycles through every size from A to B;\n"
 		"                              prints min/p50/p90/p99/max latency in us\n"
