@@ -4,6 +4,7 @@
 # usage: bench.sh [ROUND_TRIPS] [START_CYCLES] [THROUGHPUT_MSGS] [RECOVERY_CYCLES] [FAULT...]
 # FAULT is a crash-cycle fault type, or host-kill / host-freeze.
 . /tests/lib.sh
+. /tests/crash-lib.sh
 
 count=${1:-10000}
 cycles=${2:-20}
@@ -68,14 +69,11 @@ amprelay throughput -c "$tput" >$out/throughput.txt ||
 # the ring never wraps.
 dmesg -c >/dev/null
 for f in "$@"; do
-	case $f in
-	host-*) args="host ${f#host-}" ;;
-	*) args="fault $f" ;;
-	esac
+	fault_expect "$f" || { echo "# unknown fault type '$f'"; failed=1; continue; }
 	i=0
 	while [ $i -lt "$recovery" ]; do
 		# shellcheck disable=SC2086
-		if amprelay crash-cycle $args >/tmp/cycle.out 2>&1; then
+		if amprelay crash-cycle $fault_args >/tmp/cycle.out 2>&1; then
 			echo "timing $f $(grep '^detect_ms=' /tmp/cycle.out)" >>$out/recovery.txt
 		else
 			echo "# recovery cycle $i ($f) failed:"

@@ -20,14 +20,14 @@ warm=""
 while [ $i -lt "$count" ]; do
 	for f in "$@"; do
 		[ $i -lt "$count" ] || break
-		case $f in
-		debugfs-*) args="debugfs ${f#debugfs-}" ;;
-		host-drop-doorbells) args="host drop-doorbells $heartbeat_misses" ;;
-		host-*) args="host ${f#host-}" ;;
-		*) args="fault $f" ;;
-		esac
+		if ! fault_expect "$f"; then
+			failures=$((failures + 1))
+			echo "# cycle $i: unknown fault type '$f'"
+			i=$((i + 1))
+			continue
+		fi
 		# shellcheck disable=SC2086
-		if amprelay crash-cycle $args >/tmp/cycle.out 2>&1; then
+		if amprelay crash-cycle $fault_args >/tmp/cycle.out 2>&1; then
 			echo "# timing $f $(grep '^detect_ms=' /tmp/cycle.out)"
 		else
 			failures=$((failures + 1))

@@ -17,6 +17,14 @@ cycle "drop-doorbells $heartbeat_misses" watchdog "liveness doorbell" $silent_ms
 	host drop-doorbells $heartbeat_misses
 check "three host faults, three reports" \
 	test "$(($(crash_reports) - before))" -eq 3
+# Fewer lost doorbells than silent windows: the next liveness probe rings
+# again, and nothing is reported.
+reports=$(crash_reports)
+check "drop the next $((heartbeat_misses - 1)) doorbell(s)" \
+	amprelay host drop-doorbells $((heartbeat_misses - 1))
+sleep $(((liveness_ms + 999) / 1000))
+check "fewer lost doorbells than silent windows heal: no report, echo works" \
+	sh -c "[ $reports -eq \$(dmesg | grep -c 'crash detected in cm4') ] && amprelay echo healed"
 check "the killed remote QEMU was started again (amprelayd status)" \
 	sh -c 'amprelay host status | grep -q "restarts 1"'
 check_fails "amprelayd refuses an unknown request with a message" \

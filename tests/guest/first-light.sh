@@ -15,5 +15,8 @@ check "the channel still works after the refused write" amprelay echo still-here
 check "trace0 shows the firmware's boot lines" \
 	grep -q "amprelay-fw" $DBG/trace0
 amprelay ping -q -c 2000 -s 16 | sed 's/^/# /'
+check "ping -w 0: no warm-up, every round trip measured" \
+	sh -c 'amprelay ping -q -w 0 -c 5 -o /tmp/w0.ns >/dev/null && [ "$(wc -l </tmp/w0.ns)" -eq 5 ]'
+check_fails "ping -w wants a count" "ping: -w wants a count" amprelay ping -w x
 amprelay ping -q -c 2000 -s 496 | sed 's/^/# /'
 exit 0
