@@ -54,10 +54,11 @@ echo "# after $count: MemAvailable $end kB, SUnreclaim $end_slab kB"
 check "$count crash/recovery cycles, no failure ($failures failed)" \
 	test "$failures" -eq 0
 # Caches dropped at both ends. The slack covers what moves without a leak
-# (per-CPU lists, the log buffer): a few hundred kB up or down between
-# runs. Leaking the firmware copy (120 kB) or a dump on every recovery
-# would exceed it many times over; unreclaimable slab catches small
-# objects leaked per cycle.
+# (per-CPU page lists, the log buffer): up to ~1.8 MB up or down between
+# runs (-1652 to +1832 kB seen), the same bound the soak's 200 cycles
+# hold. Leaking the firmware copy (120 kB) or a dump on every one of the
+# 90 cycles would exceed it five times over; unreclaimable slab catches
+# small objects leaked per cycle.
 # On the debug kernel (kmemleak there) KASAN's quarantine and vmalloc
 # shadow and the stack depot move both by megabytes without a leak;
 # kmemleak checks for leaks there (docs/debug-kernel.md).
@@ -67,7 +68,7 @@ if [ -e /sys/kernel/debug/kmemleak ]; then
 	echo "ok - unreclaimable slab did not grow across the cycles ($warm_slab -> $end_slab kB) $skip"
 else
 	check "MemAvailable did not shrink across the cycles ($warm -> $end kB)" \
-		test "$end" -ge $((warm - 512))
+		test "$end" -ge $((warm - 2048))
 	check "unreclaimable slab did not grow across the cycles ($warm_slab -> $end_slab kB)" \
 		test "$end_slab" -le $((warm_slab + 256))
 fi
